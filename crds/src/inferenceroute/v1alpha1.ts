@@ -1,0 +1,343 @@
+// InferenceRoute: "send 90% to v3 and 10% to v4, sticky per user, escalate unsure answers to the LLM".
+import { Type } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
+import { Conditions } from "../common/condition.js";
+import { defineCrd } from "../common/define-crd.js";
+import type { KubeObject } from "../common/kube-object.js";
+import {
+  BoundedString,
+  Decimal,
+  Duration,
+  Fraction,
+  HeaderName,
+  Int32,
+  Int64,
+  List,
+  ObjectName,
+  Struct,
+  Timestamp,
+} from "../common/schema.js";
+
+const knownVariant = (path: string) => `self.variants.exists(v, v.name == ${path})`;
+
+const Weight = (description: string) => Int32({ description, minimum: 0, maximum: 100 });
+
+const Variant = Struct(
+  {
+    name: ObjectName({
+      description: "Variant name, reported in the x-kubetune-variant header and in metric labels.",
+    }),
+    modelVersion: ObjectName({
+      description: "ModelVersion (same namespace) serving this variant.",
+    }),
+    weight: Weight(
+      "Percent of traffic; 0 keeps a dark variant reachable only by override or mirror.",
+    ),
+  },
+  { description: "One version the route splits traffic to." },
+);
+
+const Override = Struct(
+  {
+    value: BoundedString(256, { description: "Header value that selects the variant." }),
+    variant: ObjectName({ description: "Variant the value forces." }),
+  },
+  { description: "A header value that forces a variant." },
+);
+
+const Rollout = Struct(
+  {
+    candidate: ObjectName({
+      description: "Variant being rolled out; the other variants share the rest of the traffic.",
+    }),
+    steps: List(
+      Struct(
+        {
+          weight: Weight("Candidate's percent of traffic at this step."),
+          pause: Type.Optional(
+            Duration({ description: "How long to hold the step before analysing it, e.g. 5m." }),
+          ),
+        },
+        { description: "One step of the rollout." },
+      ),
+      {
+        description: "Steps in order; the last step's weight is usually 100.",
+        minItems: 1,
+        maxItems: 32,
+        listType: "atomic",
+      },
+    ),
+    analysis: Type.Optional(
+      Struct(
+        {
+          interval: Type.Optional(
+            Duration({ description: "How often the candidate is measured.", default: "30s" }),
+          ),
+          maxErrorRate: Type.Optional(
+            Fraction({ description: "Highest share of failed candidate requests that passes." }),
+          ),
+          maxP99LatencySeconds: Type.Optional(
+            Decimal({ description: "Highest candidate p99 latency that passes." }),
+          ),
+          maxEscalationRate: Type.Optional(
+            Fraction({
+              description:
+                "Highest share of candidate documents escalated by the cascade that passes.",
+            }),
+          ),
+        },
+        { description: "Checks on live metrics that gate each step; a failure rolls back." },
+      ),
+    ),
+  },
+  { description: "Progressive delivery of a candidate variant with automatic rollback." },
+);
+
+export const InferenceRouteSpec = Struct(
+  {
+    model: ObjectName({ description: "Logical model the route serves." }),
+    variants: List(Variant, {
+      description: "Versions to split traffic between; weights sum to 100.",
+      minItems: 1,
+      maxItems: 16,
+      listType: "map",
+      mapKeys: ["name"],
+    }),
+    stickiness: Type.Optional(
+      Struct(
+        {
+          header: HeaderName({
+            description:
+              "Request header whose value keeps a caller on one variant, e.g. x-user-id.",
+          }),
+        },
+        { description: "Keeps a caller on the same variant while weights do not change." },
+      ),
+    ),
+    overrides: Type.Optional(
+      Struct(
+        {
+          header: HeaderName({ description: "Request header whose value can force a variant." }),
+          values: List(Override, {
+            description: "Header values and the variant each forces.",
+            maxItems: 64,
+            listType: "map",
+            mapKeys: ["value"],
+          }),
+        },
+        { description: "Header values that force a variant, for testers and canary users." },
+      ),
+    ),
+    mirror: Type.Optional(
+      Struct(
+        {
+          variant: ObjectName({
+            description:
+              "Variant that receives a shadow copy of requests; its responses are dropped.",
+          }),
+          percent: Type.Optional(Weight("Percent of requests mirrored.")),
+        },
+        { description: "Shadow traffic to a variant, measured but never answered from." },
+      ),
+    ),
+    cascade: Type.Optional(
+      Struct(
+        {
+          escalateTo: ObjectName({
+            description:
+              "ModelVersion (runtime llm) that answers documents the encoder is unsure of.",
+          }),
+          confidenceThreshold: Fraction({
+            description: "Documents whose top score is below this are escalated.",
+          }),
+          maxEscalationRate: Type.Optional(
+            Fraction({
+              description:
+                "Most documents escalated over a sliding window; beyond it the encoder answers.",
+              default: "1",
+            }),
+          ),
+        },
+        { description: "Encoder first, LLM for low-confidence documents." },
+      ),
+    ),
+    rollout: Type.Optional(Rollout),
+  },
+  {
+    description: "How traffic for a model is split between its versions.",
+    "x-kubernetes-validations": [
+      {
+        rule: "self.variants.map(v, v.weight).sum() == 100",
+        message: "variant weights must sum to 100",
+        fieldPath: ".variants",
+      },
+      {
+        rule: `!has(self.mirror) || ${knownVariant("self.mirror.variant")}`,
+        message: "mirror.variant must name one of the variants",
+        fieldPath: ".mirror.variant",
+      },
+      {
+        rule: `!has(self.overrides) || self.overrides.values.all(o, ${knownVariant("o.variant")})`,
+        message: "every override must name one of the variants",
+        fieldPath: ".overrides.values",
+      },
+      {
+        rule: "!has(self.cascade) || !self.variants.exists(v, v.modelVersion == self.cascade.escalateTo)",
+        message:
+          "cascade.escalateTo must name the LLM ModelVersion, not one the variants already serve",
+        fieldPath: ".cascade.escalateTo",
+      },
+      {
+        rule: `!has(self.rollout) || ${knownVariant("self.rollout.candidate")}`,
+        message: "rollout.candidate must name one of the variants",
+        fieldPath: ".rollout.candidate",
+      },
+      {
+        rule: "!has(self.rollout) || self.variants.size() >= 2",
+        message: "a rollout needs a stable variant beside the candidate",
+        fieldPath: ".rollout",
+      },
+    ],
+  },
+);
+
+const VariantStatus = Struct(
+  {
+    name: ObjectName({ description: "Variant name." }),
+    modelVersion: Type.Optional(ObjectName({ description: "ModelVersion serving it." })),
+    weight: Type.Optional(Weight("Weight in force in the router.")),
+    desiredWeight: Type.Optional(Weight("Weight the spec or rollout step asks for.")),
+    readyReplicas: Type.Optional(
+      Int32({ description: "Ready serving pods.", minimum: 0, maximum: 100 }),
+    ),
+    endpoint: Type.Optional(BoundedString(512, { description: "Endpoint traffic is sent to." })),
+  },
+  { description: "Applied state of one variant." },
+);
+
+const Analysis = Struct(
+  {
+    time: Timestamp({ description: "When the analysis ran." }),
+    passed: Type.Boolean({ description: "Whether every threshold held." }),
+    errorRate: Type.Optional(Decimal({ description: "Measured candidate error rate." })),
+    p99LatencySeconds: Type.Optional(Decimal({ description: "Measured candidate p99 latency." })),
+    escalationRate: Type.Optional(Decimal({ description: "Measured candidate escalation rate." })),
+    message: Type.Optional(
+      BoundedString(1024, { description: "What was measured against what.", minLength: 0 }),
+    ),
+  },
+  { description: "Result of one analysis." },
+);
+
+export const InferenceRouteStatus = Struct(
+  {
+    observedGeneration: Type.Optional(
+      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
+    ),
+    conditions: Type.Optional(Conditions()),
+    variants: Type.Optional(
+      List(VariantStatus, {
+        description: "Applied state per variant.",
+        maxItems: 16,
+        listType: "map",
+        mapKeys: ["name"],
+      }),
+    ),
+    tableGeneration: Type.Optional(
+      Int64({ description: "Routing-table generation the router reported applied.", minimum: 0 }),
+    ),
+    url: Type.Optional(BoundedString(512, { description: "In-cluster URL of the route." })),
+    rollout: Type.Optional(
+      Struct(
+        {
+          step: Type.Optional(
+            Int32({ description: "Index of the current step.", minimum: 0, maximum: 32 }),
+          ),
+          stepStartTime: Type.Optional(Timestamp({ description: "When the current step began." })),
+          lastAnalysis: Type.Optional(Analysis),
+        },
+        {
+          description: "Progress of the rollout; kept in status so it survives operator restarts.",
+        },
+      ),
+    ),
+  },
+  { description: "Observed state of the route." },
+);
+
+export type InferenceRouteSpec = Static<typeof InferenceRouteSpec>;
+export type InferenceRouteStatus = Static<typeof InferenceRouteStatus>;
+export type InferenceRoute = KubeObject<"InferenceRoute", InferenceRouteSpec, InferenceRouteStatus>;
+
+export const InferenceRouteConditions = {
+  Ready: "Ready",
+  BackendsReady: "BackendsReady",
+  WeightsApplied: "WeightsApplied",
+  Progressing: "Progressing",
+} as const;
+
+export const InferenceRouteReasons = {
+  ModelVersionNotFound: "ModelVersionNotFound",
+  ModelVersionArchived: "ModelVersionArchived",
+  BackendNotReady: "BackendNotReady",
+  RolledBack: "RolledBack",
+} as const;
+
+const readyCondition = '.status.conditions[?(@.type=="Ready")]';
+
+export const inferenceRouteCrd = defineCrd({
+  kind: "InferenceRoute",
+  plural: "inferenceroutes",
+  singular: "inferenceroute",
+  shortNames: ["ir"],
+  description:
+    "InferenceRoute splits a model's traffic between ModelVersions with weights, stickiness, overrides and mirroring, cascades low-confidence encoder answers to an LLM, and rolls candidates out step by step with automatic rollback.",
+  nameMaxLength: 52,
+  versions: [
+    {
+      name: "v1alpha1",
+      spec: InferenceRouteSpec,
+      status: InferenceRouteStatus,
+      printerColumns: [
+        { name: "Model", type: "string", jsonPath: ".spec.model", description: "Logical model." },
+        {
+          name: "Variants",
+          type: "string",
+          jsonPath: ".status.variants[*].name",
+          description: "Variants, in order.",
+        },
+        {
+          name: "Weights",
+          type: "string",
+          jsonPath: ".status.variants[*].weight",
+          description: "Applied weights, in variant order.",
+        },
+        {
+          name: "Ready",
+          type: "string",
+          jsonPath: `${readyCondition}.status`,
+          description: "Whether the route serves traffic as asked.",
+        },
+        {
+          name: "Reason",
+          type: "string",
+          jsonPath: `${readyCondition}.reason`,
+          description: "Why it is in its state.",
+        },
+        {
+          name: "URL",
+          type: "string",
+          jsonPath: ".status.url",
+          description: "In-cluster URL.",
+          priority: 1,
+        },
+        {
+          name: "Age",
+          type: "date",
+          jsonPath: ".metadata.creationTimestamp",
+          description: "Time since creation.",
+        },
+      ],
+    },
+  ],
+});

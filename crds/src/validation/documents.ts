@@ -1,0 +1,65 @@
+// Checks the documents of a YAML stream the way a user would apply them: kubetune
+// custom resources against their CRDs, and the GPU-pool ConfigMap against its schema.
+import { parseAllDocuments, parse } from "yaml";
+import { GPU_POOLS_CONFIGMAP, gpuPoolConfigSchema } from "../config/gpu-pools.js";
+import type { FieldError } from "./field-error.js";
+import { fieldError } from "./field-error.js";
+import { validateAgainstSchema, validateResource } from "./validate.js";
+import { isPlainObject } from "./walk.js";
+
+export interface DocumentReport {
+  /** "Kind namespace/name", or "document N" when the document has no identity. */
+  subject: string;
+  errors: FieldError[];
+}
+
+export function validateYamlStream(text: string): DocumentReport[] {
+  return parseAllDocuments(text)
+    .filter((doc) => doc.contents !== null)
+    .map((doc, index) => {
+      if (doc.errors.length > 0) {
+        return {
+          subject: `document ${index + 1}`,
+          errors: doc.errors.map((e) => fieldError("", "Invalid value", e.message)),
+        };
+      }
+      const value: unknown = doc.toJS();
+      return { subject: subjectOf(value, index), errors: validateDocument(value) };
+    });
+}
+
+export function validateDocument(value: unknown): FieldError[] {
+  if (isGpuPoolsConfigMap(value)) return validateGpuPools(value);
+  return validateResource(value).errors;
+}
+
+function isGpuPoolsConfigMap(value: unknown): value is { data?: Record<string, unknown> } {
+  return (
+    isPlainObject(value) &&
+    value.apiVersion === "v1" &&
+    value.kind === "ConfigMap" &&
+    isPlainObject(value.metadata) &&
+    value.metadata.name === GPU_POOLS_CONFIGMAP.name
+  );
+}
+
+function validateGpuPools(configMap: { data?: Record<string, unknown> }): FieldError[] {
+  const path = `data[${GPU_POOLS_CONFIGMAP.key}]`;
+  const text = configMap.data?.[GPU_POOLS_CONFIGMAP.key];
+  if (typeof text !== "string")
+    return [fieldError(path, "Required value", "the GPU pools as YAML")];
+  let pools: unknown;
+  try {
+    pools = parse(text);
+  } catch (error) {
+    return [fieldError(path, "Invalid value", `not YAML: ${(error as Error).message}`)];
+  }
+  return validateAgainstSchema(pools, gpuPoolConfigSchema, { path }).errors;
+}
+
+function subjectOf(value: unknown, index: number): string {
+  if (!isPlainObject(value) || !isPlainObject(value.metadata)) return `document ${index + 1}`;
+  const { namespace, name } = value.metadata;
+  const qualified = typeof namespace === "string" ? `${namespace}/${String(name)}` : String(name);
+  return `${String(value.kind)} ${qualified}`;
+}
