@@ -70,6 +70,30 @@ export interface PrinterColumn {
   priority?: number;
 }
 
+const READY = '.status.conditions[?(@.type=="Ready")]';
+
+/** The columns every kubetune kind shows: the Ready condition, its reason, and age. */
+export function readyColumn(description: string): PrinterColumn {
+  return { name: "Ready", type: "string", jsonPath: `${READY}.status`, description };
+}
+
+export function reasonColumn(priority = 0): PrinterColumn {
+  const column: PrinterColumn = {
+    name: "Reason",
+    type: "string",
+    jsonPath: `${READY}.reason`,
+    description: "Why the object is in its state.",
+  };
+  return priority > 0 ? { ...column, priority } : column;
+}
+
+export const AGE_COLUMN: PrinterColumn = {
+  name: "Age",
+  type: "date",
+  jsonPath: ".metadata.creationTimestamp",
+  description: "Time since creation.",
+};
+
 export interface VersionDefinition {
   name: string;
   spec: TSchema;
@@ -193,7 +217,7 @@ export function toPlainSchema(schema: TSchema, path: string): JsonSchema {
   // Key order only matters to readers of the generated YAML: type and description first.
   const plain = JSON.parse(JSON.stringify(schema, typeFirst)) as Record<string, unknown>;
   assertAllowedKeys(plain, path);
-  return plain as JsonSchema;
+  return plain;
 }
 
 function typeFirst(_key: string, value: unknown): unknown {

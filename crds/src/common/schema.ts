@@ -2,7 +2,7 @@
 // TypeBox's own Union/Record/Ref would emit anyOf-with-type, patternProperties
 // and $ref, all of which the API server rejects in a CRD (see docs/adr/0001).
 import { Type } from "@sinclair/typebox";
-import type { SchemaOptions, TSchema, TUnsafe, TArray, TObject, Static } from "@sinclair/typebox";
+import type { SchemaOptions, TSchema, TUnsafe, TArray, TObject } from "@sinclair/typebox";
 
 /** A CEL rule evaluated by the API server (and by our validator) on the node it sits on. */
 export interface CelRule {
@@ -12,6 +12,11 @@ export interface CelRule {
   fieldPath?: string;
   reason?:
     "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";
+}
+
+/** A transition rule that forbids changing a field once the object exists. */
+export function immutable(field: string): CelRule[] {
+  return [{ rule: "self == oldSelf", message: `${field} is immutable` }];
 }
 
 /** Every node is described: the description becomes `kubectl explain` text. */
@@ -139,6 +144,7 @@ export function StringMap(options: StringMapOptions) {
     type: "object",
     additionalProperties: {
       type: "string",
+      description: "Value of one entry.",
       maxLength: valueMaxLength,
       ...(valuePattern ? { pattern: valuePattern } : {}),
     },
@@ -167,5 +173,3 @@ export function Struct<T extends Parameters<typeof Type.Object>[0]>(
 ): TObject<T> {
   return Type.Object(properties, options);
 }
-
-export type { Static };

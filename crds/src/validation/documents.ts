@@ -14,18 +14,16 @@ export interface DocumentReport {
 }
 
 export function validateYamlStream(text: string): DocumentReport[] {
-  return parseAllDocuments(text)
-    .filter((doc) => doc.contents !== null)
-    .map((doc, index) => {
-      if (doc.errors.length > 0) {
-        return {
-          subject: `document ${index + 1}`,
-          errors: doc.errors.map((e) => fieldError("", "Invalid value", e.message)),
-        };
-      }
-      const value: unknown = doc.toJS();
-      return { subject: subjectOf(value, index), errors: validateDocument(value) };
-    });
+  return parseAllDocuments(text).flatMap((doc, index): DocumentReport[] => {
+    if (doc.errors.length > 0) {
+      const errors = doc.errors.map((e) => fieldError("", "Invalid value", e.message));
+      return [{ subject: `document ${index + 1}`, errors }];
+    }
+    const value: unknown = doc.toJS();
+    // Empty documents (a stray "---", a comment-only file) are no manifest at all.
+    if (value === null || value === undefined) return [];
+    return [{ subject: subjectOf(value, index), errors: validateDocument(value) }];
+  });
 }
 
 export function validateDocument(value: unknown): FieldError[] {

@@ -32,7 +32,7 @@ export function formatFieldError(error: FieldError): string {
 export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return '"array"';
   if (value !== null && typeof value === "object") return '"object"';
-  return JSON.stringify(value) ?? "null";
+  return value === undefined ? "null" : JSON.stringify(value);
 }
 
 export function childPath(parent: string, key: string): string {

@@ -15,27 +15,28 @@ export function checkStructure(value: unknown, schema: JsonSchema, path: string)
   );
 }
 
+type Checker = (value: unknown, schema: JsonSchema, path: string) => FieldError[];
+
+const checkers: Record<NonNullable<JsonSchema["type"]>, Checker> = {
+  object: checkObject,
+  array: checkArray,
+  string: (value, schema, path) =>
+    typeof value === "string" ? checkString(value, schema, path) : wrongType(path, value, "string"),
+  integer: (value, schema, path) =>
+    typeof value === "number" && Number.isInteger(value)
+      ? checkInteger(value, schema, path)
+      : wrongType(path, value, "integer"),
+  number: (value, _schema, path) =>
+    typeof value === "number" ? [] : wrongType(path, value, "number"),
+  boolean: (value, _schema, path) =>
+    typeof value === "boolean" ? [] : wrongType(path, value, "boolean"),
+};
+
 function checkNode(value: unknown, schema: JsonSchema, path: string): FieldError[] {
   if (value === null && schema.nullable) return [];
   if (schema["x-kubernetes-int-or-string"]) return checkIntOrString(value, schema, path);
-  switch (schema.type) {
-    case "object":
-      return checkObject(value, schema, path);
-    case "array":
-      return checkArray(value, schema, path);
-    case "string":
-      return typeof value === "string"
-        ? checkString(value, schema, path)
-        : wrongType(path, value, "string");
-    case "integer":
-      return Number.isInteger(value)
-        ? checkInteger(value as number, schema, path)
-        : wrongType(path, value, "integer");
-    case "boolean":
-      return typeof value === "boolean" ? [] : wrongType(path, value, "boolean");
-    default:
-      return [fieldError(path, "Invalid value", `schema of ${path} has no supported type`)];
-  }
+  if (!schema.type) return [fieldError(path, "Invalid value", `schema of ${path} has no type`)];
+  return checkers[schema.type](value, schema, path);
 }
 
 function wrongType(path: string, value: unknown, type: string): FieldError[] {
@@ -52,23 +53,19 @@ function checkIntOrString(value: unknown, schema: JsonSchema, path: string): Fie
 
 function checkObject(value: unknown, schema: JsonSchema, path: string): FieldError[] {
   if (!isPlainObject(value)) return wrongType(path, value, "object");
-  const errors: FieldError[] = [];
-  for (const name of schema.required ?? []) {
-    if (value[name] === undefined)
-      errors.push(fieldError(childPath(path, name), "Required value", ""));
-  }
+  const missing = (schema.required ?? [])
+    .filter((name) => value[name] === undefined)
+    .map((name) => fieldError(childPath(path, name), "Required value", ""));
   const allowsAny = typeof schema.additionalProperties === "object";
-  for (const key of Object.keys(value)) {
-    if (!schema.properties?.[key] && !allowsAny)
-      errors.push(fieldError(childPath(path, key), "Unknown field", ""));
-  }
+  const unknown = Object.keys(value)
+    .filter((key) => !allowsAny && !schema.properties?.[key])
+    .map((key) => fieldError(childPath(path, key), "Unknown field", ""));
   const count = Object.keys(value).length;
-  if (schema.maxProperties !== undefined && count > schema.maxProperties) {
-    errors.push(
-      fieldError(path, "Too many", `${count}: must have at most ${schema.maxProperties} items`),
-    );
-  }
-  return errors;
+  const tooMany =
+    schema.maxProperties !== undefined && count > schema.maxProperties
+      ? [fieldError(path, "Too many", `${count}: must have at most ${schema.maxProperties} items`)]
+      : [];
+  return [...missing, ...unknown, ...tooMany];
 }
 
 function checkArray(value: unknown, schema: JsonSchema, path: string): FieldError[] {
@@ -117,34 +114,34 @@ function pick(item: unknown, keys: string[]): Record<string, unknown> {
 function checkString(value: string, schema: JsonSchema, path: string): FieldError[] {
   const quoted = JSON.stringify(value);
   if (schema.enum && !schema.enum.includes(value)) return unsupported(path, quoted, schema.enum);
-  const length = [...value].length;
+  const length = characterCount(value);
   if (schema.maxLength !== undefined && length > schema.maxLength) {
     return [fieldError(path, "Too long", `may not be more than ${schema.maxLength} bytes`)];
   }
   if (schema.minLength !== undefined && length < schema.minLength) {
-    return [
-      fieldError(
-        path,
-        "Invalid value",
-        `${quoted}: ${path} in body should be at least ${schema.minLength} chars long`,
-      ),
-    ];
+    return [invalid(path, quoted, `should be at least ${schema.minLength} chars long`)];
   }
+  return checkStringFormat(value, schema, path);
+}
+
+function checkStringFormat(value: string, schema: JsonSchema, path: string): FieldError[] {
+  const quoted = JSON.stringify(value);
   if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
-    return [
-      fieldError(
-        path,
-        "Invalid value",
-        `${quoted}: ${path} in body should match '${schema.pattern}'`,
-      ),
-    ];
+    return [invalid(path, quoted, `should match '${schema.pattern}'`)];
   }
   if (schema.format === "date-time" && Number.isNaN(Date.parse(value))) {
-    return [
-      fieldError(path, "Invalid value", `${quoted}: ${path} in body must be of type date-time`),
-    ];
+    return [invalid(path, quoted, "must be of type date-time")];
   }
   return [];
+}
+
+function invalid(path: string, quoted: string, rule: string): FieldError {
+  return fieldError(path, "Invalid value", `${quoted}: ${path} in body ${rule}`);
+}
+
+/** The API server bounds strings in Unicode code points (Go runes), not UTF-16 units. */
+function characterCount(value: string): number {
+  return Array.from(value).length;
 }
 
 function checkInteger(value: number, schema: JsonSchema, path: string): FieldError[] {

@@ -18,7 +18,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function childrenOf(value: unknown, schema: JsonSchema, path: string): Child[] {
   if (Array.isArray(value) && schema.items) {
     const items = schema.items;
-    return value.map((item, index) => ({
+    return (value as unknown[]).map((item, index) => ({
       path: indexPath(path, index),
       value: item,
       schema: items,

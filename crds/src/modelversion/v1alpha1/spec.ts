@@ -1,9 +1,5 @@
 // ModelVersion: "this artifact is version v4 of model arxiv-classifier, in stage staging".
 import { Type } from "@sinclair/typebox";
-import type { Static } from "@sinclair/typebox";
-import { Conditions } from "../common/condition.js";
-import { defineCrd } from "../common/define-crd.js";
-import type { KubeObject } from "../common/kube-object.js";
 import {
   BoundedString,
   Decimal,
@@ -18,13 +14,9 @@ import {
   Quantity,
   StringMap,
   Struct,
-  Timestamp,
   Uri,
-} from "../common/schema.js";
-
-const immutable = (field: string) => [
-  { rule: "self == oldSelf", message: `${field} is immutable` },
-];
+  immutable,
+} from "../../common/schema.js";
 
 export const STAGES = ["candidate", "staging", "production", "archived"] as const;
 
@@ -266,115 +258,3 @@ export const ModelVersionSpec = Struct(
     ],
   },
 );
-
-const StageChange = Struct(
-  {
-    stage: Enum(STAGES, { description: "Stage entered." }),
-    time: Timestamp({ description: "When the stage was entered." }),
-    by: Type.Optional(BoundedString(256, { description: "Who or what changed the stage." })),
-  },
-  { description: "One stage transition." },
-);
-
-export const ModelVersionStatus = Struct(
-  {
-    observedGeneration: Type.Optional(
-      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
-    ),
-    conditions: Type.Optional(Conditions()),
-    endpoint: Type.Optional(
-      BoundedString(512, { description: "In-cluster URL of the serving Service." }),
-    ),
-    replicas: Type.Optional(
-      Int32({ description: "Serving pods desired.", minimum: 0, maximum: 100 }),
-    ),
-    readyReplicas: Type.Optional(
-      Int32({ description: "Serving pods ready.", minimum: 0, maximum: 100 }),
-    ),
-    stageHistory: Type.Optional(
-      List(StageChange, {
-        description: "Stage transitions, oldest first.",
-        maxItems: 32,
-        listType: "atomic",
-      }),
-    ),
-  },
-  { description: "Observed state of the version." },
-);
-
-export type ModelVersionSpec = Static<typeof ModelVersionSpec>;
-export type ModelVersionStatus = Static<typeof ModelVersionStatus>;
-export type ModelVersion = KubeObject<"ModelVersion", ModelVersionSpec, ModelVersionStatus>;
-export type Stage = (typeof STAGES)[number];
-
-export const ModelVersionConditions = {
-  Ready: "Ready",
-  ArtifactVerified: "ArtifactVerified",
-} as const;
-
-export const ModelVersionReasons = {
-  ArtifactUnreachable: "ArtifactUnreachable",
-  DigestMismatch: "DigestMismatch",
-  NotReferenced: "NotReferenced",
-} as const;
-
-const readyCondition = '.status.conditions[?(@.type=="Ready")]';
-
-export const modelVersionCrd = defineCrd({
-  kind: "ModelVersion",
-  plural: "modelversions",
-  singular: "modelversion",
-  shortNames: ["mv"],
-  description:
-    "ModelVersion registers one immutable model artifact (an ONNX encoder or a GGUF LLM, optionally with a LoRA adapter) as a version of a model, with its lineage, metrics and stage; it is served while an InferenceRoute uses it.",
-  nameMaxLength: 52,
-  versions: [
-    {
-      name: "v1alpha1",
-      spec: ModelVersionSpec,
-      status: ModelVersionStatus,
-      printerColumns: [
-        { name: "Model", type: "string", jsonPath: ".spec.model", description: "Logical model." },
-        {
-          name: "Version",
-          type: "string",
-          jsonPath: ".spec.version",
-          description: "Version label.",
-        },
-        {
-          name: "Runtime",
-          type: "string",
-          jsonPath: ".spec.runtime",
-          description: "Serving runtime.",
-        },
-        { name: "Stage", type: "string", jsonPath: ".spec.stage", description: "Registry stage." },
-        {
-          name: "Ready",
-          type: "string",
-          jsonPath: `${readyCondition}.status`,
-          description: "Whether the version is served and ready.",
-        },
-        {
-          name: "Reason",
-          type: "string",
-          jsonPath: `${readyCondition}.reason`,
-          description: "Why it is in its state.",
-          priority: 1,
-        },
-        {
-          name: "Endpoint",
-          type: "string",
-          jsonPath: ".status.endpoint",
-          description: "Serving endpoint.",
-          priority: 1,
-        },
-        {
-          name: "Age",
-          type: "date",
-          jsonPath: ".metadata.creationTimestamp",
-          description: "Time since creation.",
-        },
-      ],
-    },
-  ],
-});

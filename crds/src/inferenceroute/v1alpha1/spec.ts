@@ -1,9 +1,5 @@
 // InferenceRoute: "send 90% to v3 and 10% to v4, sticky per user, escalate unsure answers to the LLM".
 import { Type } from "@sinclair/typebox";
-import type { Static } from "@sinclair/typebox";
-import { Conditions } from "../common/condition.js";
-import { defineCrd } from "../common/define-crd.js";
-import type { KubeObject } from "../common/kube-object.js";
 import {
   BoundedString,
   Decimal,
@@ -11,16 +7,14 @@ import {
   Fraction,
   HeaderName,
   Int32,
-  Int64,
   List,
   ObjectName,
   Struct,
-  Timestamp,
-} from "../common/schema.js";
+} from "../../common/schema.js";
 
 const knownVariant = (path: string) => `self.variants.exists(v, v.name == ${path})`;
 
-const Weight = (description: string) => Int32({ description, minimum: 0, maximum: 100 });
+export const Weight = (description: string) => Int32({ description, minimum: 0, maximum: 100 });
 
 const Variant = Struct(
   {
@@ -200,144 +194,3 @@ export const InferenceRouteSpec = Struct(
     ],
   },
 );
-
-const VariantStatus = Struct(
-  {
-    name: ObjectName({ description: "Variant name." }),
-    modelVersion: Type.Optional(ObjectName({ description: "ModelVersion serving it." })),
-    weight: Type.Optional(Weight("Weight in force in the router.")),
-    desiredWeight: Type.Optional(Weight("Weight the spec or rollout step asks for.")),
-    readyReplicas: Type.Optional(
-      Int32({ description: "Ready serving pods.", minimum: 0, maximum: 100 }),
-    ),
-    endpoint: Type.Optional(BoundedString(512, { description: "Endpoint traffic is sent to." })),
-  },
-  { description: "Applied state of one variant." },
-);
-
-const Analysis = Struct(
-  {
-    time: Timestamp({ description: "When the analysis ran." }),
-    passed: Type.Boolean({ description: "Whether every threshold held." }),
-    errorRate: Type.Optional(Decimal({ description: "Measured candidate error rate." })),
-    p99LatencySeconds: Type.Optional(Decimal({ description: "Measured candidate p99 latency." })),
-    escalationRate: Type.Optional(Decimal({ description: "Measured candidate escalation rate." })),
-    message: Type.Optional(
-      BoundedString(1024, { description: "What was measured against what.", minLength: 0 }),
-    ),
-  },
-  { description: "Result of one analysis." },
-);
-
-export const InferenceRouteStatus = Struct(
-  {
-    observedGeneration: Type.Optional(
-      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
-    ),
-    conditions: Type.Optional(Conditions()),
-    variants: Type.Optional(
-      List(VariantStatus, {
-        description: "Applied state per variant.",
-        maxItems: 16,
-        listType: "map",
-        mapKeys: ["name"],
-      }),
-    ),
-    tableGeneration: Type.Optional(
-      Int64({ description: "Routing-table generation the router reported applied.", minimum: 0 }),
-    ),
-    url: Type.Optional(BoundedString(512, { description: "In-cluster URL of the route." })),
-    rollout: Type.Optional(
-      Struct(
-        {
-          step: Type.Optional(
-            Int32({ description: "Index of the current step.", minimum: 0, maximum: 32 }),
-          ),
-          stepStartTime: Type.Optional(Timestamp({ description: "When the current step began." })),
-          lastAnalysis: Type.Optional(Analysis),
-        },
-        {
-          description: "Progress of the rollout; kept in status so it survives operator restarts.",
-        },
-      ),
-    ),
-  },
-  { description: "Observed state of the route." },
-);
-
-export type InferenceRouteSpec = Static<typeof InferenceRouteSpec>;
-export type InferenceRouteStatus = Static<typeof InferenceRouteStatus>;
-export type InferenceRoute = KubeObject<"InferenceRoute", InferenceRouteSpec, InferenceRouteStatus>;
-
-export const InferenceRouteConditions = {
-  Ready: "Ready",
-  BackendsReady: "BackendsReady",
-  WeightsApplied: "WeightsApplied",
-  Progressing: "Progressing",
-} as const;
-
-export const InferenceRouteReasons = {
-  ModelVersionNotFound: "ModelVersionNotFound",
-  ModelVersionArchived: "ModelVersionArchived",
-  BackendNotReady: "BackendNotReady",
-  RolledBack: "RolledBack",
-} as const;
-
-const readyCondition = '.status.conditions[?(@.type=="Ready")]';
-
-export const inferenceRouteCrd = defineCrd({
-  kind: "InferenceRoute",
-  plural: "inferenceroutes",
-  singular: "inferenceroute",
-  shortNames: ["ir"],
-  description:
-    "InferenceRoute splits a model's traffic between ModelVersions with weights, stickiness, overrides and mirroring, cascades low-confidence encoder answers to an LLM, and rolls candidates out step by step with automatic rollback.",
-  nameMaxLength: 52,
-  versions: [
-    {
-      name: "v1alpha1",
-      spec: InferenceRouteSpec,
-      status: InferenceRouteStatus,
-      printerColumns: [
-        { name: "Model", type: "string", jsonPath: ".spec.model", description: "Logical model." },
-        {
-          name: "Variants",
-          type: "string",
-          jsonPath: ".status.variants[*].name",
-          description: "Variants, in order.",
-        },
-        {
-          name: "Weights",
-          type: "string",
-          jsonPath: ".status.variants[*].weight",
-          description: "Applied weights, in variant order.",
-        },
-        {
-          name: "Ready",
-          type: "string",
-          jsonPath: `${readyCondition}.status`,
-          description: "Whether the route serves traffic as asked.",
-        },
-        {
-          name: "Reason",
-          type: "string",
-          jsonPath: `${readyCondition}.reason`,
-          description: "Why it is in its state.",
-        },
-        {
-          name: "URL",
-          type: "string",
-          jsonPath: ".status.url",
-          description: "In-cluster URL.",
-          priority: 1,
-        },
-        {
-          name: "Age",
-          type: "date",
-          jsonPath: ".metadata.creationTimestamp",
-          description: "Time since creation.",
-        },
-      ],
-    },
-  ],
-});

@@ -1,9 +1,5 @@
 // FineTuneJob: "fine-tune this base model on this dataset with (Q)LoRA on a GPU pool".
 import { Type } from "@sinclair/typebox";
-import type { Static } from "@sinclair/typebox";
-import { Conditions } from "../common/condition.js";
-import { defineCrd } from "../common/define-crd.js";
-import type { KubeObject } from "../common/kube-object.js";
 import {
   BoundedString,
   Decimal,
@@ -16,13 +12,9 @@ import {
   ObjectName,
   StringMap,
   Struct,
-  Timestamp,
   Uri,
-} from "../common/schema.js";
-
-const immutable = (field: string) => [
-  { rule: "self == oldSelf", message: `${field} is immutable` },
-];
+  immutable,
+} from "../../common/schema.js";
 
 const BaseModel = Struct(
   {
@@ -313,150 +305,3 @@ export const FineTuneJobSpec = Struct(
     ],
   },
 );
-
-const Placement = Struct(
-  {
-    pool: Type.Optional(ObjectName({ description: "GPU pool the run was placed on." })),
-    gpuType: Type.Optional(
-      BoundedString(64, { description: "GPU model of that pool, e.g. Tesla-T4." }),
-    ),
-    node: Type.Optional(BoundedString(253, { description: "Node the training pod runs on." })),
-    estimatedMemoryGiB: Type.Optional(
-      Decimal({ description: "Estimated peak GPU memory of the run per GPU." }),
-    ),
-    gpuMemoryGiB: Type.Optional(
-      Int32({ description: "Memory of one GPU of the pool.", minimum: 0, maximum: 4096 }),
-    ),
-    computeDtype: Type.Optional(
-      Enum(["bf16", "fp16", "fp32"], { description: "Compute dtype chosen for the pool." }),
-    ),
-  },
-  { description: "Where the run was placed and why it fits." },
-);
-
-const Progress = Struct(
-  {
-    step: Type.Optional(Int64({ description: "Optimizer steps done.", minimum: 0 })),
-    totalSteps: Type.Optional(Int64({ description: "Optimizer steps planned.", minimum: 0 })),
-    epoch: Type.Optional(Decimal({ description: "Fractional epoch reached." })),
-    loss: Type.Optional(Decimal({ description: "Latest training loss." })),
-    percent: Type.Optional(
-      Int32({ description: "Share of steps done.", minimum: 0, maximum: 100 }),
-    ),
-    etaSeconds: Type.Optional(
-      Int64({ description: "Estimated seconds to completion.", minimum: 0 }),
-    ),
-  },
-  { description: "Training progress reported by the trainer." },
-);
-
-export const FineTuneJobStatus = Struct(
-  {
-    observedGeneration: Type.Optional(
-      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
-    ),
-    conditions: Type.Optional(Conditions()),
-    placement: Type.Optional(Placement),
-    progress: Type.Optional(Progress),
-    job: Type.Optional(ObjectName({ description: "Name of the training Job." })),
-    version: Type.Optional(
-      BoundedString(63, {
-        description: "Version reserved for the result, chosen once.",
-        pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
-      }),
-    ),
-    modelVersion: Type.Optional(ObjectName({ description: "ModelVersion created on success." })),
-    startTime: Type.Optional(Timestamp({ description: "When the training pod started." })),
-    completionTime: Type.Optional(Timestamp({ description: "When the run finished." })),
-    gpuSeconds: Type.Optional(
-      Int64({ description: "GPU-seconds used (GPUs × wall time).", minimum: 0 }),
-    ),
-  },
-  { description: "Observed state of the run." },
-);
-
-export type FineTuneJobSpec = Static<typeof FineTuneJobSpec>;
-export type FineTuneJobStatus = Static<typeof FineTuneJobStatus>;
-export type FineTuneJob = KubeObject<"FineTuneJob", FineTuneJobSpec, FineTuneJobStatus>;
-
-export const FineTuneJobConditions = {
-  Ready: "Ready",
-  Admitted: "Admitted",
-  Scheduled: "Scheduled",
-  Running: "Running",
-  Succeeded: "Succeeded",
-  Failed: "Failed",
-} as const;
-
-export const FineTuneJobReasons = {
-  InsufficientGPUMemory: "InsufficientGPUMemory",
-  InsufficientGPU: "InsufficientGPU",
-  UnknownPool: "UnknownPool",
-  GPUOutOfMemory: "GPUOutOfMemory",
-  DeadlineExceeded: "DeadlineExceeded",
-  BackoffLimitExceeded: "BackoffLimitExceeded",
-  ImagePullFailure: "ImagePullFailure",
-} as const;
-
-const readyCondition = '.status.conditions[?(@.type=="Ready")]';
-
-export const fineTuneJobCrd = defineCrd({
-  kind: "FineTuneJob",
-  plural: "finetunejobs",
-  singular: "finetunejob",
-  shortNames: ["ftj"],
-  description:
-    "FineTuneJob fine-tunes a base model with LoRA or QLoRA on a GPU node pool that can hold the run, and registers the result as a ModelVersion.",
-  nameMaxLength: 52,
-  versions: [
-    {
-      name: "v1alpha1",
-      spec: FineTuneJobSpec,
-      status: FineTuneJobStatus,
-      printerColumns: [
-        {
-          name: "Model",
-          type: "string",
-          jsonPath: ".spec.model",
-          description: "Model the run produces a version of.",
-        },
-        {
-          name: "Method",
-          type: "string",
-          jsonPath: ".spec.method",
-          description: "Fine-tuning method.",
-        },
-        {
-          name: "Pool",
-          type: "string",
-          jsonPath: ".status.placement.pool",
-          description: "GPU pool the run was placed on.",
-        },
-        {
-          name: "Ready",
-          type: "string",
-          jsonPath: `${readyCondition}.status`,
-          description: "Whether the run succeeded.",
-        },
-        {
-          name: "Reason",
-          type: "string",
-          jsonPath: `${readyCondition}.reason`,
-          description: "Why the run is in its state.",
-        },
-        {
-          name: "Progress",
-          type: "integer",
-          jsonPath: ".status.progress.percent",
-          description: "Percent of steps done.",
-        },
-        {
-          name: "Age",
-          type: "date",
-          jsonPath: ".metadata.creationTimestamp",
-          description: "Time since creation.",
-        },
-      ],
-    },
-  ],
-});

@@ -1,0 +1,76 @@
+// FineTuneJob in kubetune.io/v1alpha1: its types, condition vocabulary and CRD.
+import type { Static } from "@sinclair/typebox";
+import { AGE_COLUMN, defineCrd, readyColumn, reasonColumn } from "../../common/define-crd.js";
+import type { KubeObject } from "../../common/kube-object.js";
+import { FineTuneJobSpec } from "./spec.js";
+import { FineTuneJobStatus } from "./status.js";
+
+export { FineTuneJobSpec, FineTuneJobStatus };
+export type FineTuneJobSpec = Static<typeof FineTuneJobSpec>;
+export type FineTuneJobStatus = Static<typeof FineTuneJobStatus>;
+export type FineTuneJob = KubeObject<"FineTuneJob", FineTuneJobSpec, FineTuneJobStatus>;
+
+export const FineTuneJobConditions = {
+  Ready: "Ready",
+  Admitted: "Admitted",
+  Scheduled: "Scheduled",
+  Running: "Running",
+  Succeeded: "Succeeded",
+  Failed: "Failed",
+} as const;
+
+export const FineTuneJobReasons = {
+  InsufficientGPUMemory: "InsufficientGPUMemory",
+  InsufficientGPU: "InsufficientGPU",
+  UnknownPool: "UnknownPool",
+  GPUOutOfMemory: "GPUOutOfMemory",
+  DeadlineExceeded: "DeadlineExceeded",
+  BackoffLimitExceeded: "BackoffLimitExceeded",
+  ImagePullFailure: "ImagePullFailure",
+} as const;
+
+export const fineTuneJobCrd = defineCrd({
+  kind: "FineTuneJob",
+  plural: "finetunejobs",
+  singular: "finetunejob",
+  shortNames: ["ftj"],
+  description:
+    "FineTuneJob fine-tunes a base model with LoRA or QLoRA on a GPU node pool that can hold the run, and registers the result as a ModelVersion.",
+  nameMaxLength: 52,
+  versions: [
+    {
+      name: "v1alpha1",
+      spec: FineTuneJobSpec,
+      status: FineTuneJobStatus,
+      printerColumns: [
+        {
+          name: "Model",
+          type: "string",
+          jsonPath: ".spec.model",
+          description: "Model the run produces a version of.",
+        },
+        {
+          name: "Method",
+          type: "string",
+          jsonPath: ".spec.method",
+          description: "Fine-tuning method.",
+        },
+        {
+          name: "Pool",
+          type: "string",
+          jsonPath: ".status.placement.pool",
+          description: "GPU pool the run was placed on.",
+        },
+        readyColumn("Whether the run succeeded."),
+        reasonColumn(),
+        {
+          name: "Progress",
+          type: "integer",
+          jsonPath: ".status.progress.percent",
+          description: "Percent of steps done.",
+        },
+        AGE_COLUMN,
+      ],
+    },
+  ],
+});
