@@ -1,0 +1,61 @@
+// The dependency facts measured on our machines (DESIGN.md), enforced on the lockfile,
+// so an innocent `npm install` cannot bring back a version known to break here.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+interface LockPackage {
+  version?: string;
+}
+interface PackageJson {
+  engines?: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
+}
+
+const root = join(import.meta.dirname, "..");
+const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+  packages: Record<string, LockPackage>;
+};
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageJson;
+
+/** Every installed version of a package, wherever npm placed it. */
+function installedVersions(name: string): string[] {
+  return Object.entries(lock.packages)
+    .filter(([path]) => path === `node_modules/${name}` || path.endsWith(`/node_modules/${name}`))
+    .map(([, pkg]) => pkg.version ?? "");
+}
+
+const majorMinor = (version: string) =>
+  version.split(".").slice(0, 2).map(Number) as [number, number];
+
+describe("dependency policy", () => {
+  it("when @kubernetes/client-node is installed, it is 1.x from 1.4 (2.x crashes on Node 20)", () => {
+    for (const version of installedVersions("@kubernetes/client-node")) {
+      const [major, minor] = majorMinor(version);
+      expect({ version, ok: major === 1 && minor >= 4 }).toEqual({ version, ok: true });
+    }
+  });
+
+  it("when node-llama-cpp is installed, it is 3.21.1 (3.22 lists platform packages the registry lacks)", () => {
+    for (const version of installedVersions("node-llama-cpp")) expect(version).toBe("3.21.1");
+  });
+
+  it("keeps typescript on 6.0 (7.x has no compiler API for typescript-eslint)", () => {
+    expect(installedVersions("typescript").map(majorMinor)).toEqual([[6, 0]]);
+  });
+
+  it("never runs the install scripts that download from outside the npm registry", () => {
+    expect(manifest.allowScripts?.["onnxruntime-node"]).toBe(false);
+    expect(Object.values(manifest.allowScripts ?? {}).filter(Boolean)).toEqual([]);
+  });
+
+  it("records every platform binding of oxc-parser, so npm ci works from the lockfile", () => {
+    const bindings = Object.keys(lock.packages).filter((path) =>
+      path.includes("/@oxc-parser/binding-"),
+    );
+    const versions = new Set(bindings.map((path) => lock.packages[path]!.version));
+
+    expect(bindings.length).toBeGreaterThan(10);
+    expect([...versions]).toEqual(installedVersions("oxc-parser"));
+  });
+});
