@@ -74,7 +74,7 @@ describe("checkRules", () => {
       ),
     ).toEqual([]);
     expect(check({ items: [{ name: "a", size: 1, kind: "z" }] }, old)).toEqual([
-      'spec.items[0].kind: Invalid value: "z": is immutable',
+      'spec.items[0].kind: Invalid value: "string": is immutable',
     ]);
   });
 

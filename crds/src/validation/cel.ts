@@ -5,7 +5,7 @@ import { Environment } from "@marcbachmann/cel-js";
 import type { CelRule } from "../common/schema.js";
 import type { JsonSchema } from "../common/define-crd.js";
 import type { FieldError } from "./field-error.js";
-import { describeValue, fieldError } from "./field-error.js";
+import { fieldError, typeName } from "./field-error.js";
 import type { Child } from "./walk.js";
 import { childrenOf, isPlainObject } from "./walk.js";
 
@@ -77,7 +77,8 @@ function checkRule(rule: CelRule, subject: Subject): FieldError[] {
   }
   if (passed === true) return [];
   const field = subject.path + (rule.fieldPath ?? "");
-  return [fieldError(field, errorType(rule), `${describeValue(subject.value)}: ${rule.message}`)];
+  // The API server names the value's type, not the value, in a rule's error.
+  return [fieldError(field, errorType(rule), `"${typeName(subject.value)}": ${rule.message}`)];
 }
 
 function errorType(rule: CelRule): FieldError["type"] {

@@ -28,11 +28,12 @@ export function formatFieldError(error: FieldError): string {
     : `${error.field}: ${error.type}: ${error.detail}`;
 }
 
-/** How a rejected value is quoted in a message: scalars as JSON, containers by kind. */
-export function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return '"array"';
-  if (value !== null && typeof value === "object") return '"object"';
-  return value === undefined ? "null" : JSON.stringify(value);
+/** The OpenAPI type of a JSON value, as the API server names it in messages. */
+export function typeName(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
 }
 
 export function childPath(parent: string, key: string): string {

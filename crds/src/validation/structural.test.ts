@@ -71,12 +71,12 @@ describe("checkStructure", () => {
     [
       "a fractional integer",
       { name: "a", count: 1.5 },
-      "spec.count: Invalid value: 1.5: spec.count must be of type integer",
+      'spec.count: Invalid value: "number": spec.count in body must be of type integer: "number"',
     ],
     [
       "a list where an object belongs",
       [],
-      'spec: Invalid value: "array": spec must be of type object',
+      'spec: Invalid value: "array": spec in body must be of type object: "array"',
     ],
   ])("when given %s, reports it", (_name, value, want) => {
     expect(check(value)).toEqual([expect.stringContaining(want)]);

@@ -2,7 +2,7 @@
 // patterns, required and unknown fields, and list-type uniqueness.
 import type { JsonSchema } from "../common/define-crd.js";
 import type { FieldError } from "./field-error.js";
-import { childPath, describeValue, fieldError } from "./field-error.js";
+import { childPath, fieldError, typeName } from "./field-error.js";
 import { childrenOf, isPlainObject } from "./walk.js";
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -40,8 +40,13 @@ function checkNode(value: unknown, schema: JsonSchema, path: string): FieldError
 }
 
 function wrongType(path: string, value: unknown, type: string): FieldError[] {
+  const actual = typeName(value);
   return [
-    fieldError(path, "Invalid value", `${describeValue(value)}: ${path} must be of type ${type}`),
+    fieldError(
+      path,
+      "Invalid value",
+      `"${actual}": ${path} in body must be of type ${type}: "${actual}"`,
+    ),
   ];
 }
 

@@ -1,0 +1,37 @@
+// What `cluster:up` started, persisted so `cluster:down` stops exactly those processes.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Ports } from "./layout.js";
+import { isAlive, runsBinary } from "./processes.js";
+
+export interface RunningComponent {
+  name: string;
+  pid: number;
+  binary: string;
+  logFile: string;
+}
+
+export interface ClusterState {
+  name: string;
+  dir: string;
+  kubeconfig: string;
+  server: string;
+  ports: Ports;
+  components: RunningComponent[];
+  startedAt: string;
+  /** Seconds from the start of `cluster:up` to a ready cluster. */
+  readySeconds?: number;
+}
+
+export function readState(file: string): ClusterState | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8")) as ClusterState;
+}
+
+export function writeState(file: string, state: ClusterState): void {
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** A component counts as running only if its PID still runs the binary we started. */
+export function isRunning(component: RunningComponent): boolean {
+  return isAlive(component.pid) && runsBinary(component.pid, component.binary);
+}
