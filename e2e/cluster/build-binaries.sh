@@ -57,10 +57,12 @@ module_info() { # dir module@version field(Time|Hash)
 K8S_VERSION="$(cd "${HERE}/go/kubernetes" && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
 ETCD_VERSION="$(cd "${HERE}/go/etcd" && go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
 
-# Stamp what `kube-apiserver --version` etc. print. Without it they report
-# v0.0.0-master. The same variables exist in both packages (upstream's
-# hack/lib/version.sh sets both; kubectl reads client-go's). buildDate is the
-# release's tag time instead of "now", so rebuilds are byte-identical.
+# Stamp what `kube-apiserver --version`, `kubectl version` and /version
+# report (k8s.io/component-base/version; unstamped they say v0.0.0-master).
+# client-go's copy of the variables feeds the default User-Agent; upstream's
+# hack/lib/version.sh sets both.
+# The commit and buildDate come from the module proxy's record of the release
+# tag (buildDate is the tag time, not "now", so rebuilds are byte-identical).
 k8s_ldflags() {
   local commit date major minor flags="-s -w" pkg
   commit="$(module_info "${HERE}/go/kubernetes" "k8s.io/kubernetes@${K8S_VERSION}" Hash)"

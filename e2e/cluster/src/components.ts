@@ -39,6 +39,9 @@ export function apiServerArgs(files: ClusterFiles, ports: Ports): string[] {
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
     "--allow-privileged=true",
     "--profiling=false",
+    // Endpoints may not hold a loopback address, so the reconciler for the `kubernetes`
+    // Service could only log errors; nothing in this cluster reaches the API that way.
+    "--endpoint-reconciler-type=none",
     // A single-user test cluster: API priority and fairness only costs memory here.
     "--enable-priority-and-fairness=false",
   ];
