@@ -16,6 +16,10 @@ function yamlFiles(target: string): string[] {
 }
 
 function printReport(file: string, report: DocumentReport): void {
+  if (report.skipped) {
+    console.log(`skipped  ${file}: ${report.subject} (${report.skipped})`);
+    return;
+  }
   if (report.errors.length === 0) {
     console.log(`valid    ${file}: ${report.subject}`);
     return;
@@ -41,8 +45,10 @@ function main(targets: string[]): number {
   );
   for (const { file, report } of reports) printReport(file, report);
   const invalid = reports.filter(({ report }) => report.errors.length > 0).length;
-  console.log(`\n${reports.length - invalid} valid, ${invalid} invalid`);
-  if (reports.length === 0) return 2;
+  const skipped = reports.filter(({ report }) => report.skipped).length;
+  const checked = reports.length - skipped;
+  console.log(`\n${checked - invalid} valid, ${invalid} invalid, ${skipped} skipped`);
+  if (checked === 0) return 2;
   return invalid > 0 ? 1 : 0;
 }
 

@@ -1,9 +1,17 @@
 // The generated CRDs on a real kube-apiserver: installed, serving the contract manifests,
 // and rejecting exactly what the validator rejects, with a message naming field and rule.
 import { CustomObjectsApi } from "@kubernetes/client-node";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { apiErrorMessage, createNamespace, loadKubeConfig } from "../../e2e/support/kube.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import {
+  apiErrorMessage,
+  applyObject,
+  createNamespace,
+  loadKubeConfig,
+} from "../../e2e/support/kube.js";
 import { crds } from "../src/index.js";
 import type { ContractKind, Manifest } from "./manifests.js";
 import { contract, contractKinds, contractWith } from "./manifests.js";
@@ -85,6 +93,27 @@ describe("the generated CRDs on kube-apiserver", () => {
     );
 
     expect(message).toContain(row.wantMessage);
+  });
+
+  it("when every example is applied (in the test's namespace), accepts it", async () => {
+    const examplesDir = join(import.meta.dirname, "..", "..", "examples");
+    const docs = readdirSync(examplesDir)
+      .sort()
+      .flatMap((file) =>
+        parseAllDocuments(readFileSync(join(examplesDir, file), "utf8")).map(
+          (d) => d.toJS() as Manifest,
+        ),
+      )
+      .filter((doc) => doc.kind !== "Namespace");
+
+    for (const doc of docs) {
+      const applied = await applyObject<KubernetesObject>(kc, {
+        ...doc,
+        metadata: { ...doc.metadata, namespace },
+      });
+      expect(applied.metadata?.uid).toBeDefined();
+    }
+    expect(docs.length).toBeGreaterThanOrEqual(6);
   });
 
   it("when the status subresource is written, keeps spec and status apart", async () => {

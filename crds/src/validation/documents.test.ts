@@ -22,13 +22,21 @@ describe("validateYamlStream", () => {
     expect(errors[0]).toContain("Invalid value");
   });
 
-  it("when a document is of a kind kubetune does not define, says which kinds it knows", () => {
-    expect(messages("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")).toEqual([
+  it("when a document is of another API, skips it and says why", () => {
+    expect(validateYamlStream("apiVersion: v1\nkind: Namespace\nmetadata: {name: ml}\n")).toEqual([
+      { subject: "Namespace ml", errors: [], skipped: "not a kubetune kind" },
+    ]);
+  });
+
+  it("when a kubetune kind has an unknown version, says which kinds it knows", () => {
+    expect(
+      messages("apiVersion: kubetune.io/v1\nkind: InferenceRoute\nmetadata: {name: r}\n"),
+    ).toEqual([
       [
-        "Pod p",
+        "InferenceRoute r",
         [
           expect.stringContaining(
-            'kind: Unsupported value: "v1 Pod": supported kinds: kubetune.io/v1alpha1 FineTuneJob',
+            'kind: Unsupported value: "kubetune.io/v1 InferenceRoute": supported kinds: kubetune.io/v1alpha1 FineTuneJob',
           ),
         ],
       ],

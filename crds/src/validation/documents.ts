@@ -1,7 +1,9 @@
 // Checks the documents of a YAML stream the way a user would apply them: kubetune
 // custom resources against their CRDs, and the GPU-pool ConfigMap against its schema.
 import { parseAllDocuments, parse } from "yaml";
+import { GROUP } from "../common/define-crd.js";
 import { GPU_POOLS_CONFIGMAP, gpuPoolConfigSchema } from "../config/gpu-pools.js";
+import { crds } from "../registry.js";
 import type { FieldError } from "./field-error.js";
 import { fieldError } from "./field-error.js";
 import { validateAgainstSchema, validateResource } from "./validate.js";
@@ -11,6 +13,8 @@ export interface DocumentReport {
   /** "Kind namespace/name", or "document N" when the document has no identity. */
   subject: string;
   errors: FieldError[];
+  /** Set when the document is not kubetune's to check (a Namespace, a Deployment, …). */
+  skipped?: string;
 }
 
 export function validateYamlStream(text: string): DocumentReport[] {
@@ -22,13 +26,28 @@ export function validateYamlStream(text: string): DocumentReport[] {
     const value: unknown = doc.toJS();
     // Empty documents (a stray "---", a comment-only file) are no manifest at all.
     if (value === null || value === undefined) return [];
-    return [{ subject: subjectOf(value, index), errors: validateDocument(value) }];
+    const subject = subjectOf(value, index);
+    if (!isKubetuneDocument(value))
+      return [{ subject, errors: [], skipped: "not a kubetune kind" }];
+    return [{ subject, errors: validateDocument(value) }];
   });
 }
 
-export function validateDocument(value: unknown): FieldError[] {
+function validateDocument(value: unknown): FieldError[] {
   if (isGpuPoolsConfigMap(value)) return validateGpuPools(value);
   return validateResource(value).errors;
+}
+
+/**
+ * kubetune's documents: anything in the kubetune.io group or of a kubetune kind (so a
+ * wrong apiVersion on one of ours is reported, not skipped), and the GPU-pool ConfigMap.
+ */
+function isKubetuneDocument(value: unknown): boolean {
+  if (!isPlainObject(value)) return true;
+  const group = typeof value.apiVersion === "string" ? value.apiVersion.split("/")[0] : undefined;
+  return (
+    group === GROUP || crds.some((crd) => crd.kind === value.kind) || isGpuPoolsConfigMap(value)
+  );
 }
 
 function isGpuPoolsConfigMap(value: unknown): value is { data?: Record<string, unknown> } {
