@@ -2,7 +2,12 @@
 // conventions from HOUSE_STYLE.md, so a new field cannot slip in undescribed or unbounded.
 import { describe, expect, it } from "vitest";
 import type { DefinedCrd, JsonSchema } from "../src/index.js";
-import { crds, gpuPoolConfigSchema } from "../src/index.js";
+import {
+  crds,
+  gpuPoolConfigSchema,
+  trainerProgressSchema,
+  trainerResultSchema,
+} from "../src/index.js";
 import { compileRule, isTransitionRule } from "../src/validation/cel.js";
 import { validateAgainstSchema } from "../src/validation/validate.js";
 
@@ -31,6 +36,8 @@ const apiSchemas: Node[] = [
     { path: `${crd.kind}.status`, schema: crd.schema.properties!.status! },
   ]),
   { path: "GpuPoolConfig", schema: gpuPoolConfigSchema },
+  { path: "TrainerProgress", schema: trainerProgressSchema },
+  { path: "TrainerResult", schema: trainerResultSchema },
 ];
 const allNodes = apiSchemas.flatMap((root) => nodes(root.schema, root.path));
 

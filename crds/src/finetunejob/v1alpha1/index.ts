@@ -20,9 +20,16 @@ export const FineTuneJobConditions = {
 } as const;
 
 export const FineTuneJobReasons = {
+  Placed: "Placed",
   InsufficientGPUMemory: "InsufficientGPUMemory",
-  InsufficientGPU: "InsufficientGPU",
   UnknownPool: "UnknownPool",
+  PoolConfigInvalid: "PoolConfigInvalid",
+  Pending: "Pending",
+  PodScheduled: "PodScheduled",
+  InsufficientGPU: "InsufficientGPU",
+  Training: "Training",
+  ModelVersionCreated: "ModelVersionCreated",
+  InvalidResult: "InvalidResult",
   GPUOutOfMemory: "GPUOutOfMemory",
   DeadlineExceeded: "DeadlineExceeded",
   BackoffLimitExceeded: "BackoffLimitExceeded",

@@ -1,0 +1,87 @@
+// The contract between the operator and the trainer it schedules (services/trainer):
+// what the training pod is given, how it reports progress while it runs, and what it
+// reports when it ends. Both sides import these; neither reads the other's internals.
+import { Type } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
+import { toPlainSchema } from "../common/define-crd.js";
+import {
+  BoundedString,
+  Decimal,
+  Digest,
+  Enum,
+  Int64,
+  StringMap,
+  Struct,
+  Timestamp,
+  Uri,
+} from "../common/schema.js";
+import { FineTuneJobSpec } from "../finetunejob/v1alpha1/spec.js";
+
+/** Where the operator mounts the trainer's input, and the environment that points at it. */
+export const TRAINER_INPUT_PATH = "/etc/kubetune/finetunejob.json";
+export const TRAINER_ENV = {
+  input: "KUBETUNE_TRAINER_INPUT",
+  progressConfigMap: "KUBETUNE_PROGRESS_CONFIGMAP",
+  namespace: "KUBETUNE_NAMESPACE",
+} as const;
+/** The key of the progress ConfigMap the trainer patches while it runs. */
+export const PROGRESS_KEY = "progress.json";
+
+export const TrainerInput = Struct(
+  {
+    fineTuneJob: BoundedString(253, { description: "Name of the FineTuneJob." }),
+    version: BoundedString(63, { description: "Version the result will be registered as." }),
+    computeDtype: Enum(["bf16", "fp16", "fp32"], {
+      description: "Compute dtype chosen for the GPU.",
+    }),
+    spec: FineTuneJobSpec,
+  },
+  { description: "The resolved FineTuneJob the trainer runs, defaults applied." },
+);
+
+export const TrainerProgress = Struct(
+  {
+    step: Int64({ description: "Optimizer steps done.", minimum: 0 }),
+    totalSteps: Int64({ description: "Optimizer steps planned.", minimum: 0 }),
+    epoch: Type.Optional(Decimal({ description: "Fractional epoch reached." })),
+    loss: Type.Optional(Decimal({ description: "Latest training loss." })),
+    time: Timestamp({ description: "When the trainer wrote this report." }),
+  },
+  { description: "Progress the trainer writes to its progress ConfigMap." },
+);
+
+export const TrainerResult = Struct(
+  {
+    artifact: Struct(
+      {
+        uri: Uri({ description: "Where the artifact was written." }),
+        digest: Type.Optional(Digest({ description: "sha256 of the artifact." })),
+      },
+      { description: "The produced artifact." },
+    ),
+    adapter: Type.Optional(
+      Struct(
+        {
+          uri: Uri({ description: "Where the LoRA adapter was written." }),
+          digest: Type.Optional(Digest({ description: "sha256 of the adapter." })),
+        },
+        { description: "The LoRA adapter, when exported separately from the base." },
+      ),
+    ),
+    metrics: Type.Optional(
+      StringMap({
+        description: "Evaluation metrics by name.",
+        maxProperties: 64,
+        valueMaxLength: 32,
+      }),
+    ),
+  },
+  { description: "What the trainer writes to its termination message when it succeeds." },
+);
+
+export type TrainerInput = Static<typeof TrainerInput>;
+export type TrainerProgress = Static<typeof TrainerProgress>;
+export type TrainerResult = Static<typeof TrainerResult>;
+
+export const trainerProgressSchema = toPlainSchema(TrainerProgress, "progress");
+export const trainerResultSchema = toPlainSchema(TrainerResult, "result");

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_GPU_POOLS } from "../../config/gpu-pools.js";
+import { makeFineTuneJob } from "../../../test/builders/finetunejob.js";
+import { desiredObjects } from "./desired.js";
+
+const [t4] = DEFAULT_GPU_POOLS;
+const trainer = { image: "kubetune/trainer:0.1.0" };
+
+function render(ftj = makeFineTuneJob().obj()) {
+  return desiredObjects({ ftj, pool: t4!, computeDtype: "fp16", version: "v4", trainer });
+}
+
+describe("desiredObjects", () => {
+  it("when rendered twice, yields identical objects (desired state is pure)", () => {
+    expect(render()).toEqual(render());
+  });
+
+  it("when placed on the t4 pool, selects its nodes, tolerates its taint and asks for the GPUs", () => {
+    const pod = render().job.spec?.template.spec;
+
+    expect(pod?.nodeSelector).toEqual({ "nvidia.com/gpu.product": "Tesla-T4" });
+    expect(pod?.tolerations).toEqual([
+      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
+    ]);
+    expect(pod?.containers[0]?.resources?.limits).toEqual({ "nvidia.com/gpu": "1" });
+    expect(pod?.restartPolicy).toBe("Never");
+  });
+
+  it("when rendered, makes every object owned by the FineTuneJob, so deleting it collects them", () => {
+    const owners = Object.values(render()).map((o) => o.metadata?.ownerReferences?.[0]);
+
+    expect(
+      owners.every(
+        (o) => o?.uid === "uid-ftj-a" && o.controller === true && o.kind === "FineTuneJob",
+      ),
+    ).toBe(true);
+  });
+
+  it("when rendered, gives the trainer its resolved input with the version and compute dtype", () => {
+    const input = JSON.parse(render().input.data?.["finetunejob.json"] ?? "{}") as Record<
+      string,
+      unknown
+    >;
+
+    expect(input).toMatchObject({
+      fineTuneJob: "ftj-a",
+      version: "v4",
+      computeDtype: "fp16",
+      spec: { method: "qlora" },
+    });
+  });
+
+  it("when rendered, lets the trainer's service account patch only its own progress ConfigMap", () => {
+    const { role, roleBinding, job } = render();
+
+    expect(role.rules).toEqual([
+      {
+        apiGroups: [""],
+        resources: ["configmaps"],
+        resourceNames: ["ftj-a-progress"],
+        verbs: ["get", "patch", "update"],
+      },
+    ]);
+    expect(roleBinding.subjects?.[0]?.name).toBe(job.spec?.template.spec?.serviceAccountName);
+  });
+
+  it("when the spec sets limits, image and pod metadata, passes them through", () => {
+    const ftj = makeFineTuneJob()
+      .spec({
+        backoffLimit: 0,
+        activeDeadlineSeconds: 3600,
+        trainer: {
+          image: "my/trainer:1",
+          podLabels: { team: "ml" },
+          podAnnotations: { "sim.kubetune.io/succeed-after": "2s" },
+        },
+      })
+      .obj();
+
+    const { job } = render(ftj);
+
+    expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 3600 });
+    expect(job.spec?.template.metadata?.labels).toMatchObject({
+      team: "ml",
+      "kubetune.io/finetunejob": "ftj-a",
+    });
+    expect(job.spec?.template.metadata?.annotations).toEqual({
+      "sim.kubetune.io/succeed-after": "2s",
+    });
+    expect(job.spec?.template.spec?.containers[0]?.image).toBe("my/trainer:1");
+  });
+
+  it("when the longest allowed name is used, keeps every child name within 63 characters", () => {
+    const names = Object.values(render(makeFineTuneJob("a".repeat(52)).obj())).map(
+      (o) => o.metadata?.name ?? "",
+    );
+
+    expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(63);
+  });
+});

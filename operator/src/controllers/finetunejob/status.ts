@@ -1,0 +1,211 @@
+// The FineTuneJob's status as a pure function of what the reconciler observed. No
+// clock reads beyond `now` for condition transitions: progress, ETA and GPU-seconds come
+// from timestamps in the observed objects, so an unchanged world yields an unchanged status.
+import type { V1Job, V1Pod } from "@kubernetes/client-node";
+import type { FineTuneJob, FineTuneJobStatus, TrainerProgress } from "@kubetune/api";
+import { FineTuneJobConditions as C, FineTuneJobReasons as R } from "@kubetune/api";
+import type { ConditionInput } from "../../runtime/conditions.js";
+import { setCondition } from "../../runtime/conditions.js";
+import type { Verdict } from "./outcome.js";
+import {
+  failure,
+  imagePullFailure,
+  jobCondition,
+  scheduledNode,
+  unschedulable,
+} from "./outcome.js";
+import type { Placement } from "./placement.js";
+
+export interface Observed {
+  ftj: FineTuneJob;
+  now: Date;
+  /** This reconcile's placement decision (or the one recorded in status). */
+  placement: Placement | undefined;
+  /** Why placement could not even be attempted, e.g. an invalid pool configuration. */
+  blocked?: Verdict;
+  version: string | undefined;
+  job?: V1Job | undefined;
+  pods: readonly V1Pod[];
+  progress?: TrainerProgress | undefined;
+  modelVersion?: string | undefined;
+  /** The trainer succeeded but its result could not be used. */
+  invalidResult?: string | undefined;
+}
+
+type Phase = { condition: ConditionInput; terminal?: "Succeeded" | "Failed" };
+
+export function computeStatus(observed: Observed): FineTuneJobStatus {
+  const { ftj, now } = observed;
+  const context = { generation: ftj.metadata.generation ?? 0, now };
+  let conditions = ftj.status?.conditions ?? [];
+  for (const input of conditionsFor(observed))
+    conditions = setCondition(conditions, input, context);
+  return dropUndefined({
+    observedGeneration: ftj.metadata.generation,
+    conditions,
+    placement: placementStatus(observed),
+    progress: progressStatus(observed),
+    job: observed.job?.metadata?.name,
+    version: observed.version,
+    modelVersion: observed.modelVersion ?? ftj.status?.modelVersion,
+    startTime: iso(observed.job?.status?.startTime),
+    completionTime: iso(
+      observed.job?.status?.completionTime ??
+        jobCondition(observed.job, "Failed")?.lastTransitionTime,
+    ),
+    gpuSeconds: gpuSeconds(observed),
+  });
+}
+
+function conditionsFor(observed: Observed): ConditionInput[] {
+  const admitted = admission(observed);
+  if (admitted.status !== "True") return [admitted, ready(admitted)];
+  const scheduled = scheduling(observed);
+  const phase = runPhase(observed);
+  const conditions = [admitted, scheduled, phase.condition];
+  if (phase.terminal === "Succeeded")
+    conditions.push(cond(C.Succeeded, "True", R.ModelVersionCreated, phase.condition.message));
+  if (phase.terminal === "Failed")
+    conditions.push(cond(C.Failed, "True", phase.condition.reason, phase.condition.message));
+  const blocker = phase.terminal
+    ? phase.condition
+    : scheduled.status === "True"
+      ? phase.condition
+      : scheduled;
+  return [...conditions, ready(blocker, phase.terminal === "Succeeded")];
+}
+
+function cond(
+  type: string,
+  status: ConditionInput["status"],
+  reason: string,
+  message: string,
+): ConditionInput {
+  return { type, status, reason, message };
+}
+
+function admission(observed: Observed): ConditionInput {
+  if (observed.blocked)
+    return cond(C.Admitted, "False", observed.blocked.reason, observed.blocked.message);
+  const placement = observed.placement;
+  if (!placement) return cond(C.Admitted, "Unknown", R.Pending, "placing the run");
+  if (!placement.placed) return cond(C.Admitted, "False", placement.reason, placement.message);
+  const message = `placed on pool ${placement.pool.name} (${placement.pool.gpuType}, ${placement.pool.gpuMemoryGiB} GiB): estimated ${placement.estimatedGiB.toFixed(1)} GiB per GPU in ${placement.computeDtype}; ${placement.why}`;
+  return cond(C.Admitted, "True", R.Placed, message);
+}
+
+function scheduling(observed: Observed): ConditionInput {
+  const node = scheduledNode(observed.pods);
+  if (node)
+    return cond(C.Scheduled, "True", R.PodScheduled, `the training pod runs on node ${node}`);
+  const refused = unschedulable(observed.pods);
+  if (refused) return cond(C.Scheduled, "False", refused.reason, refused.message);
+  return cond(C.Scheduled, "False", R.Pending, "waiting for the training pod to be scheduled");
+}
+
+function runPhase(observed: Observed): Phase {
+  const failed = failure(
+    observed.job,
+    observed.pods,
+    observed.placement?.placed ? observed.placement.pool.name : "",
+  );
+  if (failed)
+    return {
+      condition: cond(C.Running, "False", failed.reason, failed.message),
+      terminal: "Failed",
+    };
+  if (observed.invalidResult) {
+    return {
+      condition: cond(C.Running, "False", R.InvalidResult, observed.invalidResult),
+      terminal: "Failed",
+    };
+  }
+  if (jobCondition(observed.job, "Complete") && observed.modelVersion) {
+    const message = `registered the result as ModelVersion ${observed.modelVersion} (version ${observed.version ?? "?"})`;
+    return {
+      condition: cond(C.Running, "False", R.ModelVersionCreated, message),
+      terminal: "Succeeded",
+    };
+  }
+  const pulling = imagePullFailure(observed.pods);
+  if (pulling) return { condition: cond(C.Running, "False", pulling.reason, pulling.message) };
+  const running = observed.pods.some((p) => p.status?.phase === "Running");
+  if (running)
+    return { condition: cond(C.Running, "True", R.Training, progressMessage(observed.progress)) };
+  return { condition: cond(C.Running, "False", R.Pending, "the trainer has not started") };
+}
+
+function ready(blocker: ConditionInput, succeeded = false): ConditionInput {
+  return succeeded
+    ? cond(C.Ready, "True", R.ModelVersionCreated, blocker.message)
+    : cond(C.Ready, "False", blocker.reason, blocker.message);
+}
+
+function progressMessage(progress: TrainerProgress | undefined): string {
+  if (!progress) return "training";
+  return `training: step ${progress.step} of ${progress.totalSteps}${progress.loss ? `, loss ${progress.loss}` : ""}`;
+}
+
+function placementStatus(observed: Observed): FineTuneJobStatus["placement"] {
+  const placement = observed.placement;
+  if (!placement?.placed) return observed.ftj.status?.placement;
+  return dropUndefined({
+    pool: placement.pool.name,
+    gpuType: placement.pool.gpuType,
+    node: scheduledNode(observed.pods) ?? observed.ftj.status?.placement?.node,
+    estimatedMemoryGiB: placement.estimatedGiB.toFixed(1),
+    gpuMemoryGiB: placement.pool.gpuMemoryGiB,
+    computeDtype: placement.computeDtype,
+  });
+}
+
+function progressStatus(observed: Observed): FineTuneJobStatus["progress"] {
+  const progress = observed.progress;
+  if (!progress) return observed.ftj.status?.progress;
+  const percent =
+    progress.totalSteps > 0
+      ? Math.min(100, Math.floor((progress.step / progress.totalSteps) * 100))
+      : 0;
+  const started = observed.job?.status?.startTime;
+  const elapsed = started
+    ? (Date.parse(progress.time) - new Date(started).getTime()) / 1000
+    : undefined;
+  const etaSeconds =
+    elapsed !== undefined && progress.step > 0 && elapsed > 0
+      ? Math.round((elapsed / progress.step) * Math.max(0, progress.totalSteps - progress.step))
+      : undefined;
+  return dropUndefined({
+    step: progress.step,
+    totalSteps: progress.totalSteps,
+    epoch: progress.epoch,
+    loss: progress.loss,
+    percent,
+    etaSeconds,
+  });
+}
+
+function gpuSeconds(observed: Observed): number | undefined {
+  const started = observed.job?.status?.startTime;
+  const ended =
+    observed.job?.status?.completionTime ??
+    jobCondition(observed.job, "Failed")?.lastTransitionTime;
+  const until = ended
+    ? new Date(ended).getTime()
+    : observed.progress
+      ? Date.parse(observed.progress.time)
+      : undefined;
+  if (!started || until === undefined) return observed.ftj.status?.gpuSeconds;
+  const gpus = observed.ftj.spec.resources?.gpu?.count ?? 1;
+  return Math.max(0, Math.round(((until - new Date(started).getTime()) / 1000) * gpus));
+}
+
+function iso(time: Date | string | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString();
+}
+
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** Status fields are optional; an undefined value must not be written as a key. */
+function dropUndefined<T extends object>(value: T): Defined<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Defined<T>;
+}
