@@ -91,10 +91,11 @@ describe("desiredObjects", () => {
   });
 
   it("when the longest allowed name is used, keeps every child name within 63 characters", () => {
-    const names = Object.values(render(makeFineTuneJob("a".repeat(52)).obj())).map(
-      (o) => o.metadata?.name ?? "",
+    const objects: { metadata?: { name?: string } }[] = Object.values(
+      render(makeFineTuneJob("a".repeat(52)).obj()),
     );
+    const lengths = objects.map((o) => o.metadata?.name?.length ?? 0);
 
-    expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(63);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(63);
   });
 });

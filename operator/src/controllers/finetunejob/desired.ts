@@ -128,6 +128,15 @@ function trainerInputJson(input: DesiredInput): string {
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
+/** User pod labels and annotations pass through; kubetune's own labels always win. */
+function podMetadata(ftj: DesiredInput["ftj"]): V1ObjectMeta {
+  const trainer = ftj.spec.trainer;
+  return {
+    labels: { ...trainer?.podLabels, ...trainerLabels(ftj.metadata.name) },
+    annotations: { ...trainer?.podAnnotations },
+  };
+}
+
 function trainingJob(
   input: DesiredInput,
   metadata: V1ObjectMeta,
@@ -143,10 +152,7 @@ function trainingJob(
       backoffLimit: spec.backoffLimit ?? 2,
       ...(spec.activeDeadlineSeconds ? { activeDeadlineSeconds: spec.activeDeadlineSeconds } : {}),
       template: {
-        metadata: {
-          labels: { ...spec.trainer?.podLabels, ...trainerLabels(input.ftj.metadata.name) },
-          annotations: { ...spec.trainer?.podAnnotations },
-        },
+        metadata: podMetadata(input.ftj),
         spec: {
           restartPolicy: "Never",
           serviceAccountName: names.serviceAccount,

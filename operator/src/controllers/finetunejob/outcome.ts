@@ -29,13 +29,14 @@ export function scheduledNode(pods: readonly V1Pod[]): string | undefined {
 const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName"]);
 
 export function imagePullFailure(pods: readonly V1Pod[]): Verdict | undefined {
-  const waiting = newest(pods)?.status?.containerStatuses?.find((s) =>
-    IMAGE_PULL_REASONS.has(s.state?.waiting?.reason ?? ""),
-  );
-  if (!waiting) return undefined;
+  const statuses = newest(pods)?.status?.containerStatuses ?? [];
+  const stuck = statuses.find((s) => IMAGE_PULL_REASONS.has(s.state?.waiting?.reason ?? ""));
+  const waiting = stuck?.state?.waiting;
+  if (!stuck || !waiting) return undefined;
+  const detail = waiting.message ?? waiting.reason ?? "";
   return {
     reason: FineTuneJobReasons.ImagePullFailure,
-    message: `the trainer image ${waiting.image} cannot be pulled: ${waiting.state?.waiting?.message ?? waiting.state?.waiting?.reason ?? ""}`,
+    message: `the trainer image ${stuck.image} cannot be pulled: ${detail}`,
   };
 }
 

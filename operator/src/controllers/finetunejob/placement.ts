@@ -28,6 +28,8 @@ export interface Placed {
   computeDtype: ComputeDtype;
   estimatedGiB: number;
   why: string;
+  /** True when this is the decision recorded in status by an earlier reconcile. */
+  recorded?: boolean;
 }
 
 export interface Refused {

@@ -33,7 +33,7 @@ function job(
   };
 }
 
-function pod(status: V1Pod["status"], nodeName?: string): V1Pod {
+function pod(status: NonNullable<V1Pod["status"]>, nodeName?: string): V1Pod {
   return {
     metadata: { name: "ftj-a-trainer-x", creationTimestamp: started },
     spec: { containers: [], ...(nodeName ? { nodeName } : {}) },

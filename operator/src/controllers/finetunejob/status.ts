@@ -5,7 +5,7 @@ import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import type { FineTuneJob, FineTuneJobStatus, TrainerProgress } from "@kubetune/api";
 import { FineTuneJobConditions as C, FineTuneJobReasons as R } from "@kubetune/api";
 import type { ConditionInput } from "../../runtime/conditions.js";
-import { setCondition } from "../../runtime/conditions.js";
+import { findCondition, setCondition } from "../../runtime/conditions.js";
 import type { Verdict } from "./outcome.js";
 import {
   failure,
@@ -45,16 +45,24 @@ export function computeStatus(observed: Observed): FineTuneJobStatus {
     conditions,
     placement: placementStatus(observed),
     progress: progressStatus(observed),
-    job: observed.job?.metadata?.name,
     version: observed.version,
     modelVersion: observed.modelVersion ?? ftj.status?.modelVersion,
-    startTime: iso(observed.job?.status?.startTime),
-    completionTime: iso(
-      observed.job?.status?.completionTime ??
-        jobCondition(observed.job, "Failed")?.lastTransitionTime,
-    ),
-    gpuSeconds: gpuSeconds(observed),
+    ...jobTiming(observed),
   });
+}
+
+function jobTiming(observed: Observed) {
+  return {
+    job: observed.job?.metadata?.name,
+    startTime: iso(observed.job?.status?.startTime),
+    completionTime: iso(endTime(observed.job)),
+    gpuSeconds: gpuSeconds(observed),
+  };
+}
+
+/** When the Job finished, successfully or not. */
+function endTime(job: V1Job | undefined): Date | undefined {
+  return job?.status?.completionTime ?? jobCondition(job, "Failed")?.lastTransitionTime;
 }
 
 function conditionsFor(observed: Observed): ConditionInput[] {
@@ -90,6 +98,10 @@ function admission(observed: Observed): ConditionInput {
   const placement = observed.placement;
   if (!placement) return cond(C.Admitted, "Unknown", R.Pending, "placing the run");
   if (!placement.placed) return cond(C.Admitted, "False", placement.reason, placement.message);
+  // A placement made earlier keeps the words it was announced with.
+  const announced = findCondition(observed.ftj.status?.conditions, C.Admitted);
+  if (placement.recorded && announced?.status === "True")
+    return cond(C.Admitted, "True", announced.reason, announced.message);
   const message = `placed on pool ${placement.pool.name} (${placement.pool.gpuType}, ${placement.pool.gpuMemoryGiB} GiB): estimated ${placement.estimatedGiB.toFixed(1)} GiB per GPU in ${placement.computeDtype}; ${placement.why}`;
   return cond(C.Admitted, "True", R.Placed, message);
 }
@@ -184,19 +196,19 @@ function progressStatus(observed: Observed): FineTuneJobStatus["progress"] {
   });
 }
 
+/** GPUs × seconds from the pod's start to the end, or to the latest progress report. */
 function gpuSeconds(observed: Observed): number | undefined {
   const started = observed.job?.status?.startTime;
-  const ended =
-    observed.job?.status?.completionTime ??
-    jobCondition(observed.job, "Failed")?.lastTransitionTime;
-  const until = ended
-    ? new Date(ended).getTime()
-    : observed.progress
-      ? Date.parse(observed.progress.time)
-      : undefined;
+  const until = measuredUntil(observed);
   if (!started || until === undefined) return observed.ftj.status?.gpuSeconds;
   const gpus = observed.ftj.spec.resources?.gpu?.count ?? 1;
   return Math.max(0, Math.round(((until - new Date(started).getTime()) / 1000) * gpus));
+}
+
+function measuredUntil(observed: Observed): number | undefined {
+  const ended = endTime(observed.job);
+  if (ended) return new Date(ended).getTime();
+  return observed.progress ? Date.parse(observed.progress.time) : undefined;
 }
 
 function iso(time: Date | string | undefined): string | undefined {

@@ -1,0 +1,206 @@
+import type { V1Job, V1Node, V1Pod } from "@kubernetes/client-node";
+import type { FineTuneJob, ModelVersion } from "@kubetune/api";
+import { describe, expect, it } from "vitest";
+import { FakeClient } from "../../../test/fake-client.js";
+import { makeFineTuneJob } from "../../../test/builders/finetunejob.js";
+import { DEFAULT_GPU_POOLS } from "../../config/gpu-pools.js";
+import { findCondition } from "../../runtime/conditions.js";
+import { Kinds } from "../../runtime/kinds.js";
+import type { FineTuneJobDeps } from "./reconciler.js";
+import { reconcileFineTuneJob } from "./reconciler.js";
+
+const key = { namespace: "ml", name: "ftj-a" };
+const now = new Date("2026-11-21T12:00:00Z");
+
+function gpuNode(name: string, product: string, gpus: number): V1Node {
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name, labels: { "nvidia.com/gpu.product": product } },
+    status: { allocatable: { "nvidia.com/gpu": String(gpus) } },
+  };
+}
+
+function setup(ftj: FineTuneJob = makeFineTuneJob().obj(), needGiB = 9) {
+  const client = new FakeClient()
+    .seed(ftj)
+    .seed(gpuNode("t4-0", "Tesla-T4", 1))
+    .seed(gpuNode("a10g-0", "NVIDIA-A10G", 1));
+  const deps: FineTuneJobDeps = {
+    client,
+    events: client.recorder(),
+    now: () => now,
+    pools: () => DEFAULT_GPU_POOLS,
+    estimate: () => ({ totalGiB: needGiB }),
+    trainer: { image: "kubetune/trainer:test" },
+  };
+  return { client, deps, reconcile: () => reconcileFineTuneJob(key, deps) };
+}
+
+async function statusOf(client: FakeClient) {
+  return (await client.get<FineTuneJob>(Kinds.FineTuneJob, key))?.status;
+}
+
+function conditionOf(status: FineTuneJob["status"], type: string) {
+  const c = findCondition(status?.conditions, type);
+  return c && `${c.status}/${c.reason}`;
+}
+
+/** What the Job controller and KWOK would do: the pod ran and the Job completed. */
+function completeJob(client: FakeClient, terminationMessage: string) {
+  client.update(Kinds.Job, { namespace: "ml", name: "ftj-a-trainer" }, (job) => {
+    (job as V1Job).status = {
+      startTime: new Date("2026-11-21T11:00:00Z"),
+      completionTime: new Date("2026-11-21T11:30:00Z"),
+      conditions: [{ type: "Complete", status: "True" }],
+    };
+  });
+  const pod: V1Pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "ftj-a-trainer-abc",
+      namespace: "ml",
+      labels: { "kubetune.io/finetunejob": "ftj-a" },
+    },
+    spec: { nodeName: "t4-0", containers: [] },
+    status: {
+      phase: "Succeeded",
+      containerStatuses: [
+        {
+          name: "trainer",
+          image: "i",
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, message: terminationMessage } },
+        },
+      ],
+    },
+  };
+  client.seed(pod);
+}
+
+const goodResult = JSON.stringify({
+  artifact: {
+    uri: "s3://models/arxiv-classifier/v1/model.gguf",
+    digest: `sha256:${"a".repeat(64)}`,
+  },
+  metrics: { eval_loss: "0.42" },
+});
+
+describe("reconcileFineTuneJob", () => {
+  it("when a run fits a T4, reserves a version, places it there in fp16 and creates the training Job", async () => {
+    const { client, reconcile } = setup();
+
+    await reconcile();
+
+    const status = await statusOf(client);
+    expect(status).toMatchObject({
+      version: "v1",
+      placement: { pool: "t4", computeDtype: "fp16", gpuMemoryGiB: 16 },
+      job: "ftj-a-trainer",
+    });
+    expect(conditionOf(status, "Admitted")).toBe("True/Placed");
+    expect(conditionOf(status, "Ready")).toBe("False/Pending");
+    const job = await client.get<V1Job>(Kinds.Job, { namespace: "ml", name: "ftj-a-trainer" });
+    expect(job?.spec?.template.spec?.nodeSelector).toEqual({
+      "nvidia.com/gpu.product": "Tesla-T4",
+    });
+  });
+
+  it("when versions v1 to v3 of the model exist, reserves v4", async () => {
+    const { client, reconcile } = setup();
+    for (const n of [1, 3, 2]) {
+      client.seed({
+        apiVersion: "kubetune.io/v1alpha1",
+        kind: "ModelVersion",
+        metadata: { name: `mv-${n}`, namespace: "ml" },
+        spec: { model: "arxiv-classifier", version: `v${n}` },
+      } as ModelVersion);
+    }
+
+    await reconcile();
+
+    expect((await statusOf(client))?.version).toBe("v4");
+  });
+
+  it("when the run fits no pool, creates nothing and says why in a condition and a warning event", async () => {
+    const { client, reconcile } = setup(undefined, 40);
+
+    await reconcile();
+
+    expect(conditionOf(await statusOf(client), "Admitted")).toBe("False/InsufficientGPUMemory");
+    expect(await client.list(Kinds.Job)).toEqual([]);
+    expect(client.events).toContainEqual(
+      expect.objectContaining({ type: "Warning", reason: "InsufficientGPUMemory" }),
+    );
+  });
+
+  it("when the pool configuration is invalid, refuses to place and names the problem", async () => {
+    const { client, deps } = setup();
+    deps.pools = () =>
+      new Error("kubetune-gpu-pools is invalid: pools[0].gpuMemoryGiB: Required value");
+
+    await reconcileFineTuneJob(key, deps);
+
+    expect(conditionOf(await statusOf(client), "Admitted")).toBe("False/PoolConfigInvalid");
+  });
+
+  it("when the Job completes with a result, registers exactly one ModelVersion with lineage, even when reconciled again", async () => {
+    const { client, reconcile } = setup();
+    await reconcile();
+    completeJob(client, goodResult);
+
+    await reconcile();
+    await reconcile();
+
+    const versions = await client.list<ModelVersion>(Kinds.ModelVersion);
+    expect(versions).toHaveLength(1);
+    expect(versions[0]?.metadata.ownerReferences).toBeUndefined();
+    expect(versions[0]?.spec).toMatchObject({
+      model: "arxiv-classifier",
+      version: "v1",
+      runtime: "llm",
+      format: "gguf",
+      stage: "candidate",
+      artifact: { uri: "s3://models/arxiv-classifier/v1/model.gguf" },
+      source: { fineTuneJob: "ftj-a", method: "qlora", gpuType: "Tesla-T4", gpuSeconds: 1800 },
+      metrics: { eval_loss: "0.42" },
+    });
+    const status = await statusOf(client);
+    expect(conditionOf(status, "Ready")).toBe("True/ModelVersionCreated");
+    expect(status).toMatchObject({ modelVersion: "ftj-a", gpuSeconds: 1800 });
+  });
+
+  it("when the trainer's result is not JSON, fails the run with InvalidResult and registers nothing", async () => {
+    const { client, reconcile } = setup();
+    await reconcile();
+    completeJob(client, "Traceback (most recent call last): ...");
+
+    await reconcile();
+
+    expect(conditionOf(await statusOf(client), "Failed")).toBe("True/InvalidResult");
+    expect(await client.list(Kinds.ModelVersion)).toEqual([]);
+  });
+
+  it("when nothing changed, leaves status alone and records no new events", async () => {
+    const { client, reconcile } = setup();
+    await reconcile();
+    const before = await statusOf(client);
+    const events = client.events.length;
+
+    await reconcile();
+
+    expect(await statusOf(client)).toEqual(before);
+    expect(client.events).toHaveLength(events);
+  });
+
+  it("when the FineTuneJob is gone, does nothing", async () => {
+    const { client, deps } = setup();
+
+    await reconcileFineTuneJob({ namespace: "ml", name: "missing" }, deps);
+
+    expect(await client.list(Kinds.Job)).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+// What controllers may do to the cluster. Controllers depend on this interface only:
+// the real implementation reads from informer caches and writes with server-side apply;
+// tests use a small in-memory fake.
+import type { ResourceKind } from "./kinds.js";
+
+/**
+ * Any Kubernetes object, as far as the client needs to know. Not client-node's
+ * ApiObject: custom resources arrive as plain JSON, with timestamps as strings.
+ */
+export interface ApiObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; uid?: string };
+}
+
+export const FIELD_MANAGER = "kubetune-operator";
+
+export interface ObjectKey {
+  namespace?: string;
+  name: string;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  /** Equality-based label selector. */
+  labels?: Record<string, string>;
+}
+
+export interface KubeClient {
+  /** Reads an object (from the cache where one exists); undefined if it does not exist. */
+  get<T extends ApiObject>(kind: ResourceKind, key: ObjectKey): Promise<T | undefined>;
+  list<T extends ApiObject>(kind: ResourceKind, options?: ListOptions): Promise<T[]>;
+  /** Server-side apply as kubetune-operator, taking ownership of conflicting fields. */
+  apply(object: ApiObject): Promise<void>;
+  /** Creates an object that must never be overwritten; "exists" when one is already there. */
+  create(object: ApiObject): Promise<"created" | "exists">;
+  /** Replaces the status subresource (a merge patch of `status`). */
+  patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void>;
+  delete(kind: ResourceKind, key: ObjectKey): Promise<void>;
+}
+
+export interface EventRecorder {
+  normal(object: ApiObject, reason: string, message: string): void;
+  warning(object: ApiObject, reason: string, message: string): void;
+}
+
+export function keyOf(object: ApiObject): ObjectKey {
+  const name = object.metadata?.name;
+  if (!name) throw new Error("object has no name");
+  const namespace = object.metadata?.namespace;
+  return namespace ? { namespace, name } : { name };
+}
+
+export function keyString(key: ObjectKey): string {
+  return key.namespace ? `${key.namespace}/${key.name}` : key.name;
+}
+
+export function parseKey(key: string): ObjectKey {
+  const [first, second] = key.split("/");
+  return second === undefined ? { name: first ?? "" } : { namespace: first ?? "", name: second };
+}

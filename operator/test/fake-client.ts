@@ -1,0 +1,89 @@
+// A small in-memory KubeClient for reconciler unit tests. Deliberately dumb: it stores
+// objects by kind/namespace/name, applies by replacing (no field ownership), and records
+// events. Tests assert on the resulting objects, never on call sequences.
+import type {
+  ApiObject,
+  EventRecorder,
+  KubeClient,
+  ListOptions,
+  ObjectKey,
+} from "../src/runtime/client.js";
+import { keyOf } from "../src/runtime/client.js";
+import type { ResourceKind } from "../src/runtime/kinds.js";
+
+type Stored = ApiObject & { status?: unknown };
+
+export class FakeClient implements KubeClient {
+  private readonly objects = new Map<string, Stored>();
+  readonly events: { reason: string; type: "Normal" | "Warning"; message: string }[] = [];
+  private generation = 0;
+
+  private id(kind: string, key: ObjectKey): string {
+    return `${kind}/${key.namespace ?? ""}/${key.name}`;
+  }
+
+  /** Puts an object into the fake cluster as if it already existed. */
+  seed(object: ApiObject): this {
+    this.objects.set(this.id(object.kind ?? "", keyOf(object)), structuredClone(object));
+    return this;
+  }
+
+  get<T extends ApiObject>(kind: ResourceKind, key: ObjectKey): Promise<T | undefined> {
+    const found = this.objects.get(this.id(kind.kind, key));
+    return Promise.resolve(found ? (structuredClone(found) as T) : undefined);
+  }
+
+  list<T extends ApiObject>(kind: ResourceKind, options: ListOptions = {}): Promise<T[]> {
+    const matches = [...this.objects.values()].filter(
+      (o) =>
+        o.kind === kind.kind &&
+        (!options.namespace || o.metadata?.namespace === options.namespace) &&
+        Object.entries(options.labels ?? {}).every(([k, v]) => o.metadata?.labels?.[k] === v),
+    );
+    return Promise.resolve(matches.map((o) => structuredClone(o) as T));
+  }
+
+  apply(object: ApiObject): Promise<void> {
+    const id = this.id(object.kind ?? "", keyOf(object));
+    const existing = this.objects.get(id);
+    this.objects.set(id, {
+      ...structuredClone(object),
+      ...(existing?.status ? { status: existing.status } : {}),
+    });
+    return Promise.resolve();
+  }
+
+  create(object: ApiObject): Promise<"created" | "exists"> {
+    const id = this.id(object.kind ?? "", keyOf(object));
+    if (this.objects.has(id)) return Promise.resolve("exists");
+    const metadata = { ...object.metadata, uid: `uid-${++this.generation}`, generation: 1 };
+    this.objects.set(id, { ...structuredClone(object), metadata });
+    return Promise.resolve("created");
+  }
+
+  patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void> {
+    const stored = this.objects.get(this.id(kind.kind, key));
+    if (!stored) return Promise.reject(new Error(`${kind.kind} ${key.name} not found`));
+    stored.status = structuredClone(status);
+    return Promise.resolve();
+  }
+
+  delete(kind: ResourceKind, key: ObjectKey): Promise<void> {
+    this.objects.delete(this.id(kind.kind, key));
+    return Promise.resolve();
+  }
+
+  /** Test-side mutation, e.g. the Job controller marking a Job complete. */
+  update(kind: ResourceKind, key: ObjectKey, change: (object: Stored) => void): void {
+    const stored = this.objects.get(this.id(kind.kind, key));
+    if (!stored) throw new Error(`${kind.kind} ${key.name} not found`);
+    change(stored);
+  }
+
+  recorder(): EventRecorder {
+    return {
+      normal: (_o, reason, message) => this.events.push({ type: "Normal", reason, message }),
+      warning: (_o, reason, message) => this.events.push({ type: "Warning", reason, message }),
+    };
+  }
+}
