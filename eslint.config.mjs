@@ -26,6 +26,19 @@ export default tseslint.config(
       // @kubernetes/client-node declares its API models as classes, but they are plain
       // JSON shapes on the wire; object literals are how everyone builds them.
       "@typescript-eslint/no-unsafe-class-instance-assignment": "off",
+      "@typescript-eslint/no-misused-spread": [
+        "error",
+        {
+          allow: [
+            {
+              from: "package",
+              package: "@kubernetes/client-node",
+              name: ["V1Lease", "V1LeaseSpec"],
+            },
+          ],
+        },
+      ],
+      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
       "no-console": "off",
     },
   },

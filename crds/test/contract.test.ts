@@ -29,6 +29,45 @@ describe("the contract manifests", () => {
     expect(spec.resources).toBeUndefined();
   });
 
+  it.each([
+    [
+      "FineTuneJob",
+      {
+        model: "m",
+        baseModel: { name: "b", uri: "s3://b/", parameters: "1B" },
+        dataset: { uri: "s3://d/x.jsonl", format: "alpaca" },
+        method: "lora",
+        output: { uri: "s3://o/", format: "gguf" },
+      },
+    ],
+    [
+      "ModelVersion",
+      {
+        model: "m",
+        version: "v1",
+        runtime: "encoder",
+        format: "onnx",
+        artifact: { uri: "s3://m/v1/" },
+      },
+    ],
+    [
+      "InferenceRoute",
+      { model: "m", variants: [{ name: "only", modelVersion: "m-v1", weight: 100 }] },
+    ],
+  ] as const)(
+    "when a %s has only its required fields, the defaults it gets keep every rule",
+    (kind, spec) => {
+      const manifest = {
+        apiVersion: "kubetune.io/v1alpha1",
+        kind,
+        metadata: { name: "minimal" },
+        spec,
+      };
+
+      expect(formatErrors(validateResource(manifest).errors)).toEqual([]);
+    },
+  );
+
   it("when the stage is omitted, registers the version as a candidate", () => {
     const manifest = contractWith("ModelVersion", (m) => delete m.spec.stage);
 

@@ -86,5 +86,7 @@ export function kwokArgs(files: ClusterFiles, ports: Ports): string[] {
     "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
     `--server-address=${LOOPBACK}:${ports.kwok}`,
     `--node-ip=${LOOPBACK}`,
+    // KWOK logs every lease renewal at INFO; keep its log for what goes wrong.
+    "--v=WARN",
   ];
 }

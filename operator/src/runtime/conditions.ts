@@ -45,13 +45,6 @@ export function findCondition(
   return conditions?.find((c) => c.type === type);
 }
 
-export function isConditionTrue(
-  conditions: readonly Condition[] | undefined,
-  type: string,
-): boolean {
-  return findCondition(conditions, type)?.status === "True";
-}
-
 function truncate(message: string): string {
   if (message.length <= CONDITION_MESSAGE_MAX_LENGTH) return message;
   return `${message.slice(0, CONDITION_MESSAGE_MAX_LENGTH - 1)}…`;

@@ -211,8 +211,9 @@ export const ModelVersionSpec = Struct(
     ),
     threshold: Type.Optional(
       Fraction({
-        description: "Score a label needs in multi-label classification.",
-        default: "0.5",
+        // No schema default: a default would be set on single-label versions too, which
+        // the rule below forbids. Runtimes use 0.5 when a multi-label version omits it.
+        description: "Score a label needs in multi-label classification; 0.5 when unset.",
       }),
     ),
     chunking: Type.Optional(Chunking),

@@ -14,6 +14,7 @@ export function recordTransitions(
     const before = findCondition(ftj.status?.conditions, type);
     const after = findCondition(next.conditions, type);
     if (!after || (before?.status === after.status && before.reason === after.reason)) continue;
+    if (after.reason === "Pending") continue; // waiting is not news
     if (isWarning(type, after)) events.warning(ftj, after.reason, after.message);
     else events.normal(ftj, after.reason, after.message);
   }

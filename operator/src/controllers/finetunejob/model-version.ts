@@ -3,7 +3,7 @@
 import type { FineTuneJob, GpuPool, ModelVersion, TrainerResult } from "@kubetune/api";
 import { FINETUNEJOB_LABEL } from "./desired.js";
 
-export const MODEL_LABEL = "kubetune.io/model";
+const MODEL_LABEL = "kubetune.io/model";
 
 /** Only GGUF (llm runtime) and ONNX (encoder runtime) artifacts can be served. */
 export function isServable(ftj: FineTuneJob): boolean {

@@ -4,6 +4,7 @@
 import type { V1ConfigMap, V1Job, V1Node, V1Pod } from "@kubernetes/client-node";
 import type { FineTuneJob, GpuPool, ModelVersion } from "@kubetune/api";
 import type { EventRecorder, KubeClient, ObjectKey } from "../../runtime/client.js";
+import type { ReconcileResult } from "../../runtime/controller.js";
 import { Kinds } from "../../runtime/kinds.js";
 import { freeGpus } from "./capacity.js";
 import type { TrainerConfig } from "./desired.js";
@@ -29,9 +30,12 @@ export interface FineTuneJobDeps {
   trainer: TrainerConfig;
 }
 
-export async function reconcileFineTuneJob(key: ObjectKey, deps: FineTuneJobDeps): Promise<void> {
+export async function reconcileFineTuneJob(
+  key: ObjectKey,
+  deps: FineTuneJobDeps,
+): Promise<ReconcileResult> {
   const ftj = await deps.client.get<FineTuneJob>(Kinds.FineTuneJob, key);
-  if (!ftj) return; // deleted: owner references collect the training objects
+  if (!ftj) return {}; // deleted: owner references collect the training objects
   const version = ftj.status?.version ?? (await reserveVersion(ftj, deps));
   const pools = deps.pools();
   const observed: Observed = { ftj, now: deps.now(), placement: undefined, version, pods: [] };
@@ -42,6 +46,8 @@ export async function reconcileFineTuneJob(key: ObjectKey, deps: FineTuneJobDeps
     if (observed.placement.placed) await run(observed, observed.placement, deps);
   }
   await writeStatus(ftj, computeStatus(observed), deps);
+  // Watches on the Job, its pods and its ConfigMaps bring every change; no timed requeue.
+  return {};
 }
 
 async function reserveVersion(ftj: FineTuneJob, deps: FineTuneJobDeps): Promise<string> {

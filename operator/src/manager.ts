@@ -1,0 +1,179 @@
+// Assembles the operator: informers (one shared KubeConfig), the cached client, the
+// controllers, the GPU-pool configuration watcher, leader election and the health server.
+import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
+import type { GpuPool } from "@kubetune/api";
+import { GPU_POOLS_CONFIGMAP } from "@kubetune/api";
+import type { Server } from "node:http";
+import { DEFAULT_GPU_POOLS, parseGpuPools } from "./config/gpu-pools.js";
+import { FINETUNEJOB_LABEL } from "./controllers/finetunejob/desired.js";
+import { reconcileFineTuneJob } from "./controllers/finetunejob/reconciler.js";
+import { estimateMemory } from "./estimator/index.js";
+import { Controller, labelKeys, ownerKeys } from "./runtime/controller.js";
+import { apiEventRecorder } from "./runtime/event-recorder.js";
+import { startHealthServer } from "./runtime/health-server.js";
+import { KindInformer } from "./runtime/informer.js";
+import { CachedKubeClient } from "./runtime/kube-client.js";
+import { Kinds } from "./runtime/kinds.js";
+import { DEFAULT_LEASE_TIMING, LeaderElector } from "./runtime/leader-election.js";
+import type { Logger } from "./runtime/logger.js";
+import { OperatorMetrics } from "./runtime/metrics.js";
+
+export interface OperatorConfig {
+  /** Namespace of the operator's own objects: the GPU-pool ConfigMap and the leader Lease. */
+  namespace: string;
+  identity: string;
+  health: { host: string; port: number };
+  leaderElection: boolean;
+  trainerImage: string;
+  workers: number;
+  resyncMs: number;
+}
+
+const MANAGED = "app.kubernetes.io/managed-by=kubetune-operator";
+
+export class Manager {
+  readonly metrics = new OperatorMetrics();
+  private readonly informers: KindInformer[];
+  private readonly poolsInformer: KindInformer;
+  private readonly controller: Controller;
+  private readonly elector: LeaderElector | undefined;
+  private server: Server | undefined;
+  private pools: { version: string | undefined; value: GpuPool[] | Error } = {
+    version: "",
+    value: DEFAULT_GPU_POOLS,
+  };
+
+  constructor(
+    kc: KubeConfig,
+    private readonly config: OperatorConfig,
+    private readonly log: Logger,
+  ) {
+    const watch = (kind: (typeof Kinds)[keyof typeof Kinds], labelSelector?: string) =>
+      new KindInformer(kc, { kind, ...(labelSelector ? { labelSelector } : {}) }, log);
+    const ftjs = watch(Kinds.FineTuneJob);
+    const jobs = watch(Kinds.Job, MANAGED);
+    const pods = watch(Kinds.Pod, `${MANAGED},app.kubernetes.io/component=trainer`);
+    // Only kubetune's own ConfigMaps are cached; the client reads no others.
+    const configMaps = watch(Kinds.ConfigMap, MANAGED);
+    const modelVersions = watch(Kinds.ModelVersion);
+    const nodes = watch(Kinds.Node);
+    this.informers = [ftjs, jobs, pods, configMaps, modelVersions, nodes];
+    this.poolsInformer = new KindInformer(
+      kc,
+      { kind: Kinds.ConfigMap, namespace: config.namespace },
+      log,
+    );
+    const client = new CachedKubeClient(
+      kc,
+      new Map(this.informers.map((i) => [i.watched.kind.kind, i])),
+    );
+    const events = apiEventRecorder(kc, log, config.identity);
+    this.controller = new Controller({
+      name: "finetunejob",
+      root: ftjs,
+      watches: [
+        { informer: jobs, toKeys: ownerKeys("FineTuneJob") },
+        { informer: configMaps, toKeys: ownerKeys("FineTuneJob") },
+        { informer: pods, toKeys: labelKeys(FINETUNEJOB_LABEL) },
+        { informer: modelVersions, toKeys: labelKeys(FINETUNEJOB_LABEL) },
+      ],
+      reconcile: (key) =>
+        reconcileFineTuneJob(key, {
+          client,
+          events,
+          now: () => new Date(),
+          pools: () => this.currentPools(),
+          estimate: estimateMemory,
+          trainer: { image: config.trainerImage },
+        }),
+      workers: config.workers,
+      metrics: this.metrics,
+      log,
+      resyncMs: config.resyncMs,
+    });
+    this.poolsInformer.cache.on("update", (o) => {
+      this.poolsChanged(o);
+    });
+    this.poolsInformer.cache.on("add", (o) => {
+      this.poolsChanged(o);
+    });
+    this.poolsInformer.cache.on("delete", (o) => {
+      this.poolsChanged(o);
+    });
+    this.elector = config.leaderElection
+      ? new LeaderElector(
+          kc,
+          {
+            namespace: config.namespace,
+            name: "kubetune-operator",
+            identity: config.identity,
+            ...DEFAULT_LEASE_TIMING,
+          },
+          log,
+        )
+      : undefined;
+  }
+
+  /** Starts serving health, syncs the caches, then runs the controllers while leading. Resolves when leadership ends. */
+  async run(): Promise<void> {
+    this.server = await startHealthServer(
+      this.config.health.port,
+      this.config.health.host,
+      this.metrics.registry,
+      {
+        ready: () => this.informers.every((i) => i.hasSynced()),
+      },
+    );
+    await Promise.all([...this.informers, this.poolsInformer].map((i) => i.start()));
+    this.log.info({ informers: this.informers.length }, "Synced caches");
+    if (!this.elector) {
+      this.controller.start();
+      return new Promise(() => undefined);
+    }
+    await this.elector.run(() => {
+      this.metrics.leader.set(1);
+      this.controller.start();
+    });
+    this.metrics.leader.set(0);
+  }
+
+  healthPort(): number {
+    const address = this.server?.address();
+    return typeof address === "object" && address ? address.port : 0;
+  }
+
+  /** Graceful shutdown: finish in-flight reconciles, give up the lease, stop watching. */
+  async stop(): Promise<void> {
+    await this.controller.stop();
+    await this.elector?.stop();
+    await Promise.all([...this.informers, this.poolsInformer].map((i) => i.stop()));
+    const server = this.server;
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+
+  private currentPools(): GpuPool[] | Error {
+    const configMap = this.poolsInformer.cache.get(
+      GPU_POOLS_CONFIGMAP.name,
+      this.config.namespace,
+    ) as V1ConfigMap | undefined;
+    const version = configMap?.metadata?.resourceVersion;
+    if (version !== this.pools.version) this.pools = { version, value: this.parsePools(configMap) };
+    return this.pools.value;
+  }
+
+  private parsePools(configMap: V1ConfigMap | undefined): GpuPool[] | Error {
+    const text = configMap?.data?.[GPU_POOLS_CONFIGMAP.key];
+    if (text === undefined) return DEFAULT_GPU_POOLS;
+    try {
+      return parseGpuPools(text, `ConfigMap ${this.config.namespace}/${GPU_POOLS_CONFIGMAP.name}`);
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  private poolsChanged(object: KubernetesObject): void {
+    if (object.metadata?.name !== GPU_POOLS_CONFIGMAP.name) return;
+    this.log.info({ configMap: GPU_POOLS_CONFIGMAP.name }, "Reloaded GPU pools");
+    this.controller.enqueueAll();
+  }
+}

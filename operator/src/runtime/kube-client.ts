@@ -1,0 +1,130 @@
+// The real KubeClient: reads from informer caches where the kind is watched (so a
+// reconcile costs no API reads), writes with server-side apply as kubetune-operator.
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import {
+  ApiException,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from "@kubernetes/client-node";
+import type { ApiObject, KubeClient, ListOptions, ObjectKey } from "./client.js";
+import { FIELD_MANAGER } from "./client.js";
+import type { KindInformer } from "./informer.js";
+import type { ResourceKind } from "./kinds.js";
+
+const matchesLabels = (object: KubernetesObject, labels: Record<string, string> = {}) =>
+  Object.entries(labels).every(([key, value]) => object.metadata?.labels?.[key] === value);
+
+export function isApiError(error: unknown, code: number): boolean {
+  return error instanceof ApiException && error.code === code;
+}
+
+export class CachedKubeClient implements KubeClient {
+  private readonly objects: KubernetesObjectApi;
+  private readonly custom: CustomObjectsApi;
+
+  constructor(
+    kc: KubeConfig,
+    private readonly informers: ReadonlyMap<string, KindInformer>,
+  ) {
+    this.objects = KubernetesObjectApi.makeApiClient(kc);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  private informerFor(kind: ResourceKind): KindInformer | undefined {
+    return this.informers.get(kind.kind);
+  }
+
+  async get<T extends ApiObject>(kind: ResourceKind, key: ObjectKey): Promise<T | undefined> {
+    const informer = this.informerFor(kind);
+    if (informer)
+      return structuredClone(informer.cache.get(key.name, key.namespace)) as T | undefined;
+    try {
+      const header = {
+        apiVersion: kind.apiVersion,
+        kind: kind.kind,
+        metadata: { name: key.name, ...(key.namespace ? { namespace: key.namespace } : {}) },
+      };
+      return (await this.objects.read(header)) as unknown as T;
+    } catch (error) {
+      if (isApiError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async list<T extends ApiObject>(kind: ResourceKind, options: ListOptions = {}): Promise<T[]> {
+    const informer = this.informerFor(kind);
+    if (informer) {
+      const items = informer.cache
+        .list(options.namespace)
+        .filter((o) => matchesLabels(o, options.labels));
+      return structuredClone(items) as unknown as T[];
+    }
+    const selector =
+      Object.entries(options.labels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",") || undefined;
+    const list = await this.objects.list(
+      kind.apiVersion,
+      kind.kind,
+      options.namespace,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      selector,
+    );
+    return list.items as unknown as T[];
+  }
+
+  async apply(object: ApiObject): Promise<void> {
+    await this.objects.patch(
+      object,
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+  }
+
+  async create(object: ApiObject): Promise<"created" | "exists"> {
+    try {
+      await this.objects.create(object, undefined, undefined, FIELD_MANAGER);
+      return "created";
+    } catch (error) {
+      if (isApiError(error, 409)) return "exists";
+      throw error;
+    }
+  }
+
+  async patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void> {
+    const [group = "", version = ""] = kind.apiVersion.split("/");
+    await this.custom.patchNamespacedCustomObjectStatus(
+      {
+        group,
+        version,
+        plural: kind.plural,
+        namespace: key.namespace ?? "",
+        name: key.name,
+        body: { status },
+        fieldManager: FIELD_MANAGER,
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+  }
+
+  async delete(kind: ResourceKind, key: ObjectKey): Promise<void> {
+    const object = {
+      apiVersion: kind.apiVersion,
+      kind: kind.kind,
+      metadata: { name: key.name, ...(key.namespace ? { namespace: key.namespace } : {}) },
+    };
+    try {
+      await this.objects.delete(object, undefined, undefined, undefined, undefined, "Background");
+    } catch (error) {
+      if (!isApiError(error, 404)) throw error;
+    }
+  }
+}

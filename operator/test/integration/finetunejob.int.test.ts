@@ -1,0 +1,190 @@
+// The operator, in process, against the real local control plane: the scheduler places
+// training pods on KWOK GPU nodes, KWOK ends them on cue, and the operator reports it.
+import { BatchV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
+import type { KubeConfig, V1Job } from "@kubernetes/client-node";
+import type { FineTuneJob, FineTuneJobSpec, ModelVersion } from "@kubetune/api";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createNamespace, loadKubeConfig } from "../../../e2e/support/kube.js";
+import { MEDIUM_MS, POLL_MS } from "../../../e2e/support/timeouts.js";
+import { makeFineTuneJob } from "../builders/finetunejob.js";
+import { Manager } from "../../src/manager.js";
+import { jsonLogger } from "../../src/runtime/logger.js";
+
+let kc: KubeConfig;
+let namespace: string;
+let removeNamespace: () => Promise<void>;
+let manager: Manager;
+const poll = { timeout: MEDIUM_MS, interval: POLL_MS };
+const group = { group: "kubetune.io", version: "v1alpha1" };
+
+beforeAll(async () => {
+  kc = loadKubeConfig(inject("kubeconfig"));
+  ({ name: namespace, remove: removeNamespace } = await createNamespace(kc, "ftj"));
+  const logs: string[] = [];
+  manager = new Manager(
+    kc,
+    {
+      namespace,
+      identity: "test-operator",
+      health: { host: "127.0.0.1", port: 0 },
+      leaderElection: true,
+      trainerImage: "kubetune/trainer:test",
+      workers: 2,
+      resyncMs: 60_000,
+    },
+    jsonLogger({}, (line) => logs.push(line)),
+  );
+  void manager.run();
+});
+
+afterAll(async () => {
+  await manager.stop();
+  await removeNamespace();
+});
+
+async function submit(name: string, change: Partial<FineTuneJobSpec> = {}): Promise<void> {
+  const ftj = makeFineTuneJob(name, namespace).spec(change).obj();
+  const { uid: _uid, generation: _generation, ...metadata } = ftj.metadata;
+  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    ...group,
+    namespace,
+    plural: "finetunejobs",
+    body: { ...ftj, metadata },
+  });
+}
+
+async function read(name: string): Promise<FineTuneJob> {
+  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+    ...group,
+    namespace,
+    plural: "finetunejobs",
+    name,
+  })) as FineTuneJob;
+}
+
+async function condition(name: string, type: string): Promise<string | undefined> {
+  const c = (await read(name)).status?.conditions?.find((x) => x.type === type);
+  return c && `${c.status}/${c.reason}`;
+}
+
+async function nodeLabelsOfJob(name: string): Promise<Record<string, string> | undefined> {
+  const pods = await kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedPod({ namespace, labelSelector: `kubetune.io/finetunejob=${name}` });
+  const nodeName = pods.items[0]?.spec?.nodeName;
+  return nodeName
+    ? (await kc.makeApiClient(CoreV1Api).readNode({ name: nodeName })).metadata?.labels
+    : undefined;
+}
+
+describe("FineTuneJob on the local cluster", () => {
+  it("when the contract QLoRA run is submitted, trains on a T4 node in fp16", async () => {
+    await submit("contract");
+
+    await expect.poll(() => condition("contract", "Scheduled"), poll).toBe("True/PodScheduled");
+    expect((await read("contract")).status?.placement).toMatchObject({
+      pool: "t4",
+      computeDtype: "fp16",
+      gpuMemoryGiB: 16,
+    });
+    expect((await nodeLabelsOfJob("contract"))?.["nvidia.com/gpu.product"]).toBe("Tesla-T4");
+    await expect.poll(() => condition("contract", "Running"), poll).toBe("True/Training");
+  });
+
+  it("when a 16-bit LoRA of an 8B model is submitted, places it on an A10G in bf16", async () => {
+    await submit("lora16", {
+      method: "lora",
+      quantization: undefined as never,
+      hyperparameters: { batchSize: 1, maxSeqLength: 256, gradientCheckpointing: true },
+    });
+
+    await expect.poll(() => condition("lora16", "Scheduled"), poll).toBe("True/PodScheduled");
+    expect((await read("lora16")).status?.placement).toMatchObject({
+      pool: "a10g",
+      computeDtype: "bf16",
+    });
+    expect((await nodeLabelsOfJob("lora16"))?.["nvidia.com/gpu.product"]).toBe("NVIDIA-A10G");
+  });
+
+  it("when a run fits no pool, refuses it with the estimate and creates no Job", async () => {
+    await submit("too-big", {
+      method: "full",
+      lora: undefined as never,
+      quantization: undefined as never,
+      baseModel: { name: "meta-llama/Meta-Llama-3-70B", uri: "s3://m/", parameters: "70B" },
+    });
+
+    await expect
+      .poll(() => condition("too-big", "Admitted"), poll)
+      .toBe("False/InsufficientGPUMemory");
+    const jobs = await kc
+      .makeApiClient(BatchV1Api)
+      .listNamespacedJob({ namespace, labelSelector: "kubetune.io/finetunejob=too-big" });
+    expect(jobs.items).toEqual([]);
+  });
+
+  it("when the trainer succeeds with a result, registers one ModelVersion with lineage", async () => {
+    const result = JSON.stringify({
+      artifact: { uri: "s3://models/arxiv-classifier/ok/model.gguf" },
+      metrics: { eval_loss: "0.5" },
+    });
+    await submit("ok", {
+      trainer: {
+        podAnnotations: {
+          "sim.kubetune.io/succeed-after": "1s",
+          "sim.kubetune.io/termination-message": result,
+        },
+      },
+    });
+
+    await expect.poll(() => condition("ok", "Ready"), poll).toBe("True/ModelVersionCreated");
+    const status = (await read("ok")).status;
+    const mv = (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      ...group,
+      namespace,
+      plural: "modelversions",
+      name: "ok",
+    })) as ModelVersion;
+    expect(mv.spec).toMatchObject({
+      model: "arxiv-classifier",
+      version: status?.version,
+      runtime: "llm",
+      stage: "candidate",
+      source: { fineTuneJob: "ok", gpuType: "Tesla-T4" },
+    });
+    expect(mv.metadata.ownerReferences).toBeUndefined();
+    expect(status?.gpuSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it("when the trainer is killed for memory, fails with GPUOutOfMemory and advice", async () => {
+    const annotations = {
+      "sim.kubetune.io/fail-after": "1s",
+      "sim.kubetune.io/exit-code": "137",
+      "sim.kubetune.io/reason": "OOMKilled",
+    };
+    await submit("oom", { backoffLimit: 0, trainer: { podAnnotations: annotations } });
+
+    await expect.poll(() => condition("oom", "Failed"), poll).toBe("True/GPUOutOfMemory");
+    expect(
+      (await read("oom")).status?.conditions?.find((c) => c.type === "Ready")?.message,
+    ).toContain("use a pool with more GPU memory");
+  });
+
+  it("when the FineTuneJob is deleted, its Job goes too, but its ModelVersion stays", async () => {
+    await kc
+      .makeApiClient(CustomObjectsApi)
+      .deleteNamespacedCustomObject({ ...group, namespace, plural: "finetunejobs", name: "ok" });
+
+    const jobGone = async () => {
+      const jobs = await kc
+        .makeApiClient(BatchV1Api)
+        .listNamespacedJob({ namespace, labelSelector: "kubetune.io/finetunejob=ok" });
+      return jobs.items.filter((job: V1Job) => !job.metadata?.deletionTimestamp).length;
+    };
+    await expect.poll(jobGone, poll).toBe(0);
+    const mv = await kc
+      .makeApiClient(CustomObjectsApi)
+      .getNamespacedCustomObject({ ...group, namespace, plural: "modelversions", name: "ok" });
+    expect(mv).toBeDefined();
+  });
+});
