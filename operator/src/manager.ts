@@ -4,6 +4,7 @@ import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/clie
 import type { GpuPool } from "@kubetune/api";
 import { GPU_POOLS_CONFIGMAP } from "@kubetune/api";
 import type { Server } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_GPU_POOLS, parseGpuPools } from "./config/gpu-pools.js";
 import { FINETUNEJOB_LABEL } from "./controllers/finetunejob/desired.js";
 import { reconcileFineTuneJob } from "./controllers/finetunejob/reconciler.js";
@@ -124,8 +125,12 @@ export class Manager {
         ready: () => this.informers.every((i) => i.hasSynced()),
       },
     );
-    await Promise.all([...this.informers, this.poolsInformer].map((i) => i.start()));
-    this.log.info({ informers: this.informers.length }, "Synced caches");
+    const all = [...this.informers, this.poolsInformer];
+    await Promise.all(all.map((i) => i.start()));
+    // A failed first list (e.g. 429 right after CRDs are installed) is retried by the
+    // informer; controllers must not act on a cache that has not listed yet.
+    while (!all.every((i) => i.hasSynced())) await sleep(100);
+    this.log.info({ informers: all.length }, "Synced caches");
     if (!this.elector) {
       this.controller.start();
       return new Promise(() => undefined);

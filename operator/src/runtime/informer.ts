@@ -52,9 +52,9 @@ export class KindInformer {
     });
   }
 
+  /** Lists and starts watching; hasSynced() turns true when the watch connects after a successful list. */
   async start(): Promise<void> {
     await this.cache.start();
-    this.synced = true;
   }
 
   hasSynced(): boolean {

@@ -1,0 +1,63 @@
+// `npm start`: kubetune's local sandbox. Uses the cluster KUBECONFIG names when set;
+// otherwise starts (or reuses) the local cluster "local". Installs the CRDs, the
+// kubetune-system namespace and the default GPU-pool configuration, then runs the
+// operator in the foreground until Ctrl-C.
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { parseAllDocuments } from "yaml";
+import { startCluster } from "../cluster/src/cluster.js";
+import { REPO_ROOT } from "../cluster/src/paths.js";
+import { applyObject, loadKubeConfig } from "../support/kube.js";
+
+function manifests(path: string): KubernetesObject[] {
+  return parseAllDocuments(readFileSync(path, "utf8"))
+    .map((doc) => doc.toJS() as KubernetesObject | null)
+    .filter((doc): doc is KubernetesObject => doc !== null);
+}
+
+async function install(kubeconfig: string): Promise<void> {
+  const kc = loadKubeConfig(kubeconfig);
+  const crdDir = join(REPO_ROOT, "crds", "generated");
+  const objects = [
+    ...readdirSync(crdDir).flatMap((file) => manifests(join(crdDir, file))),
+    ...manifests(join(REPO_ROOT, "examples", "00-namespaces.yaml")),
+    ...manifests(join(REPO_ROOT, "examples", "gpu-pools.yaml")),
+  ];
+  for (const object of objects) await applyObject(kc, object);
+  console.error(`Installed ${objects.length} objects: CRDs, namespaces and the GPU pools`);
+}
+
+async function kubeconfigToUse(): Promise<string> {
+  if (process.env.KUBECONFIG) {
+    console.error(`Using the cluster in KUBECONFIG=${process.env.KUBECONFIG}`);
+    return process.env.KUBECONFIG;
+  }
+  console.error(
+    'Starting the local cluster "local" (the first run builds it from source: about ten minutes)',
+  );
+  const { state } = await startCluster({ name: "local" });
+  console.error(
+    `Cluster ready; to use it: export KUBECONFIG=${state.kubeconfig}  (stop it: npm run cluster:down)`,
+  );
+  return state.kubeconfig;
+}
+
+const kubeconfig = await kubeconfigToUse();
+await install(kubeconfig);
+const operator = spawn(
+  process.execPath,
+  ["--import", "tsx", join(REPO_ROOT, "operator", "src", "main.ts")],
+  {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      KUBECONFIG: kubeconfig,
+      KUBETUNE_HEALTH_ADDR: process.env.KUBETUNE_HEALTH_ADDR ?? "127.0.0.1:8081",
+    },
+  },
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => operator.kill(signal));
+operator.on("exit", (code) => process.exit(code ?? 0));
