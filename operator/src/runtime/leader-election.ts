@@ -85,6 +85,7 @@ export class LeaderElector {
   async stop(): Promise<void> {
     this.stopped = true;
     if (!this.leading) return;
+    this.leading = false;
     const lease = await this.read();
     if (lease?.spec?.holderIdentity !== this.options.identity) return;
     await this.write({

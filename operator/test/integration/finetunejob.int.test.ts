@@ -1,6 +1,12 @@
 // The operator, in process, against the real local control plane: the scheduler places
 // training pods on KWOK GPU nodes, KWOK ends them on cue, and the operator reports it.
-import { BatchV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
+import {
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from "@kubernetes/client-node";
 import type { KubeConfig, V1Job } from "@kubernetes/client-node";
 import type { FineTuneJob, FineTuneJobSpec, ModelVersion } from "@kubetune/api";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -168,6 +174,49 @@ describe("FineTuneJob on the local cluster", () => {
     expect(
       (await read("oom")).status?.conditions?.find((c) => c.type === "Ready")?.message,
     ).toContain("use a pool with more GPU memory");
+  });
+
+  it("when the trainer reports progress, shows it in status with percent and ETA", async () => {
+    await expect.poll(() => condition("contract", "Running"), poll).toBe("True/Training");
+    const started = (await read("contract")).status?.startTime ?? new Date().toISOString();
+    const time = new Date(Date.parse(started) + 60_000).toISOString();
+    const progress = JSON.stringify({
+      step: 100,
+      totalSteps: 400,
+      epoch: "0.75",
+      loss: "1.31",
+      time,
+    });
+
+    await kc
+      .makeApiClient(CoreV1Api)
+      .patchNamespacedConfigMap(
+        { name: "contract-progress", namespace, body: { data: { "progress.json": progress } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      );
+
+    await expect
+      .poll(async () => (await read("contract")).status?.progress, poll)
+      .toEqual({
+        step: 100,
+        totalSteps: 400,
+        epoch: "0.75",
+        loss: "1.31",
+        percent: 25,
+        etaSeconds: 180,
+      });
+  });
+
+  it("when the t4 pool has no free GPU, places an auto run on the next cheapest pool that fits", async () => {
+    // "contract" holds one T4; this run takes the other.
+    await submit("second-t4");
+    await expect.poll(() => condition("second-t4", "Scheduled"), poll).toBe("True/PodScheduled");
+    expect((await read("second-t4")).status?.placement?.pool).toBe("t4");
+
+    await submit("third");
+
+    await expect.poll(() => condition("third", "Scheduled"), poll).toBe("True/PodScheduled");
+    expect((await read("third")).status?.placement?.pool).toBe("a10g");
   });
 
   it("when the FineTuneJob is deleted, its Job goes too, but its ModelVersion stays", async () => {
