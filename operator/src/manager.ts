@@ -1,12 +1,13 @@
 // Assembles the operator: informers (one shared KubeConfig), the cached client, the
 // controllers, the GPU-pool configuration watcher, leader election and the health server.
 import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
-import type { GpuPool } from "@kubetune/api";
+import type { FineTuneJob, GpuPool } from "@kubetune/api";
 import { GPU_POOLS_CONFIGMAP } from "@kubetune/api";
 import type { Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_GPU_POOLS, parseGpuPools } from "./config/gpu-pools.js";
 import { FINETUNEJOB_LABEL } from "./controllers/finetunejob/desired.js";
+import { registerFineTuneJobMetrics } from "./controllers/finetunejob/metrics.js";
 import { reconcileFineTuneJob } from "./controllers/finetunejob/reconciler.js";
 import { estimateMemory } from "./estimator/index.js";
 import { Controller, labelKeys, ownerKeys } from "./runtime/controller.js";
@@ -92,6 +93,10 @@ export class Manager {
       log,
       resyncMs: config.resyncMs,
     });
+    registerFineTuneJobMetrics(
+      this.metrics.registry,
+      () => ftjs.cache.list() as unknown as FineTuneJob[],
+    );
     this.poolsInformer.cache.on("update", (o) => {
       this.poolsChanged(o);
     });

@@ -219,6 +219,20 @@ describe("FineTuneJob on the local cluster", () => {
     expect((await read("third")).status?.placement?.pool).toBe("a10g");
   });
 
+  it("when scraped, reports readiness, reconciles, work-queue depth and runs by pool", async () => {
+    const base = `http://127.0.0.1:${manager.healthPort()}`;
+
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+
+    expect(metrics).toMatch(
+      /kubetune_operator_reconcile_total\{controller="finetunejob",result="success"\} [1-9]/,
+    );
+    expect(metrics).toContain('kubetune_operator_workqueue_depth{controller="finetunejob"}');
+    expect(metrics).toMatch(/kubetune_operator_finetunejobs\{pool="t4",reason="Training"\} [1-9]/);
+    expect(metrics).toContain("kubetune_operator_leader 1");
+  });
+
   it("when the FineTuneJob is deleted, its Job goes too, but its ModelVersion stays", async () => {
     await kc
       .makeApiClient(CustomObjectsApi)
