@@ -3,6 +3,7 @@ import type { FineTuneJob, ModelVersion } from "@kubetune/api";
 import { describe, expect, it } from "vitest";
 import { FakeClient } from "../../../test/fake-client.js";
 import { makeFineTuneJob } from "../../../test/builders/finetunejob.js";
+import { trainerStatus } from "../../../test/builders/pod.js";
 import { DEFAULT_GPU_POOLS } from "../../config/gpu-pools.js";
 import { findCondition } from "../../runtime/conditions.js";
 import { Kinds } from "../../runtime/kinds.js";
@@ -67,14 +68,7 @@ function completeJob(client: FakeClient, terminationMessage: string) {
     status: {
       phase: "Succeeded",
       containerStatuses: [
-        {
-          name: "trainer",
-          image: "i",
-          imageID: "",
-          ready: false,
-          restartCount: 0,
-          state: { terminated: { exitCode: 0, message: terminationMessage } },
-        },
+        trainerStatus({ terminated: { exitCode: 0, message: terminationMessage } }),
       ],
     },
   };

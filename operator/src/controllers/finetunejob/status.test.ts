@@ -2,6 +2,7 @@ import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import type { FineTuneJobStatus } from "@kubetune/api";
 import { describe, expect, it } from "vitest";
 import { makeFineTuneJob } from "../../../test/builders/finetunejob.js";
+import { trainerStatus } from "../../../test/builders/pod.js";
 import { DEFAULT_GPU_POOLS } from "../../config/gpu-pools.js";
 import { findCondition } from "../../runtime/conditions.js";
 import type { Placement } from "./placement.js";
@@ -115,14 +116,7 @@ describe("computeStatus", () => {
             {
               phase: "Failed",
               containerStatuses: [
-                {
-                  name: "trainer",
-                  image: "i",
-                  imageID: "",
-                  ready: false,
-                  restartCount: 0,
-                  state: { terminated: { exitCode: 137, reason: "OOMKilled" } },
-                },
+                trainerStatus({ terminated: { exitCode: 137, reason: "OOMKilled" } }),
               ],
             },
             "t4-xlarge-0",
@@ -158,14 +152,7 @@ describe("computeStatus", () => {
             {
               phase: "Failed",
               containerStatuses: [
-                {
-                  name: "trainer",
-                  image: "i",
-                  imageID: "",
-                  ready: false,
-                  restartCount: 0,
-                  state: { terminated: { exitCode: 1, message: "dataset not found" } },
-                },
+                trainerStatus({ terminated: { exitCode: 1, message: "dataset not found" } }),
               ],
             },
             "t4-xlarge-0",
@@ -183,14 +170,10 @@ describe("computeStatus", () => {
             {
               phase: "Pending",
               containerStatuses: [
-                {
-                  name: "trainer",
-                  image: "bad/image",
-                  imageID: "",
-                  ready: false,
-                  restartCount: 0,
-                  state: { waiting: { reason: "ImagePullBackOff", message: "not found" } },
-                },
+                trainerStatus(
+                  { waiting: { reason: "ImagePullBackOff", message: "not found" } },
+                  "bad/image",
+                ),
               ],
             },
             "t4-xlarge-0",
