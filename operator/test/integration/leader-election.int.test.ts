@@ -22,7 +22,8 @@ afterAll(async () => {
 });
 
 function replica(identity: string): LeaderElector {
-  const timing = { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 0.5 };
+  // Short enough for a quick test, with room for a loaded CI machine to renew in time.
+  const timing = { leaseDurationSeconds: 6, renewDeadlineSeconds: 4, retryPeriodSeconds: 1 };
   return new LeaderElector(
     kc,
     { namespace, name: "kubetune-operator", identity, ...timing },
