@@ -27,6 +27,8 @@ export interface OperatorConfig {
   health: { host: string; port: number };
   leaderElection: boolean;
   trainerImage: string;
+  /** With `auto`, how long a training pod may stay unschedulable before the run moves pools. */
+  unschedulableTimeoutMs: number;
   workers: number;
   resyncMs: number;
 }
@@ -87,6 +89,7 @@ export class Manager {
           pools: () => this.currentPools(),
           estimate: estimateMemory,
           trainer: { image: config.trainerImage },
+          unschedulableTimeoutMs: config.unschedulableTimeoutMs,
         }),
       workers: config.workers,
       metrics: this.metrics,

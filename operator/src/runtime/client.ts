@@ -27,8 +27,16 @@ export interface ListOptions {
 }
 
 export interface KubeClient {
-  /** Reads an object (from the cache where one exists); undefined if it does not exist. */
-  get<T extends ApiObject>(kind: ResourceKind, key: ObjectKey): Promise<T | undefined>;
+  /**
+   * Reads an object, from the cache where one exists, or from the API server with
+   * `fresh` (the cache may not yet hold what this operator itself just wrote).
+   * Undefined if it does not exist.
+   */
+  get<T extends ApiObject>(
+    kind: ResourceKind,
+    key: ObjectKey,
+    options?: { fresh?: boolean },
+  ): Promise<T | undefined>;
   list<T extends ApiObject>(kind: ResourceKind, options?: ListOptions): Promise<T[]>;
   /** Server-side apply as kubetune-operator, taking ownership of conflicting fields. */
   apply(object: ApiObject): Promise<void>;

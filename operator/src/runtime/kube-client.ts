@@ -36,8 +36,12 @@ export class CachedKubeClient implements KubeClient {
     return this.informers.get(kind.kind);
   }
 
-  async get<T extends ApiObject>(kind: ResourceKind, key: ObjectKey): Promise<T | undefined> {
-    const informer = this.informerFor(kind);
+  async get<T extends ApiObject>(
+    kind: ResourceKind,
+    key: ObjectKey,
+    options: { fresh?: boolean } = {},
+  ): Promise<T | undefined> {
+    const informer = options.fresh ? undefined : this.informerFor(kind);
     if (informer)
       return structuredClone(informer.cache.get(key.name, key.namespace)) as T | undefined;
     try {

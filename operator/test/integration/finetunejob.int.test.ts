@@ -35,6 +35,7 @@ beforeAll(async () => {
       health: { host: "127.0.0.1", port: 0 },
       leaderElection: true,
       trainerImage: "kubetune/trainer:test",
+      unschedulableTimeoutMs: 3000,
       workers: 2,
       resyncMs: 60_000,
     },
@@ -45,7 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager.stop();
-  await removeNamespace();
+  if (process.env.KUBETUNE_DEBUG_KEEP !== "true") await removeNamespace();
 });
 
 async function submit(name: string, change: Partial<FineTuneJobSpec> = {}): Promise<void> {
@@ -249,5 +250,64 @@ describe("FineTuneJob on the local cluster", () => {
       .makeApiClient(CustomObjectsApi)
       .getNamespacedCustomObject({ ...group, namespace, plural: "modelversions", name: "ok" });
     expect(mv).toBeDefined();
+  });
+
+  it("when GPUs are taken by other workloads, moves an auto run that stays unschedulable to the next pool", async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    for (const name of ["contract", "second-t4"])
+      await custom.deleteNamespacedCustomObject({
+        ...group,
+        namespace,
+        plural: "finetunejobs",
+        name,
+      });
+    const trainersOnT4 = async () => {
+      const pods = await core.listNamespacedPod({
+        namespace,
+        labelSelector: "app.kubernetes.io/component=trainer",
+      });
+      return pods.items.filter(
+        (p) =>
+          p.spec?.nodeSelector?.["nvidia.com/gpu.product"] === "Tesla-T4" &&
+          !["Succeeded", "Failed"].includes(p.status?.phase ?? ""),
+      ).length;
+    };
+    await expect.poll(trainersOnT4, poll).toBe(0);
+    // Another team's pods hold both T4s; the operator only counts its own trainers.
+    for (const name of ["other-team-0", "other-team-1"]) {
+      await core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: { name },
+          spec: {
+            nodeSelector: { "nvidia.com/gpu.product": "Tesla-T4" },
+            tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+            containers: [
+              { name: "c", image: "other:1", resources: { limits: { "nvidia.com/gpu": "1" } } },
+            ],
+          },
+        },
+      });
+    }
+    await expect
+      .poll(
+        async () =>
+          (
+            await core.listNamespacedPod({ namespace, fieldSelector: "status.phase=Running" })
+          ).items.filter((p) => p.metadata?.name?.startsWith("other-team")).length,
+        poll,
+      )
+      .toBe(2);
+
+    await submit("stuck");
+
+    await expect
+      .poll(async () => (await read("stuck")).status?.placement?.triedPools, poll)
+      .toEqual(["t4"]);
+    await expect
+      .poll(() => condition("stuck", "Scheduled"), { ...poll, timeout: 15_000 })
+      .toBe("True/PodScheduled");
+    expect((await read("stuck")).status?.placement?.pool).toBe("a10g");
   });
 });

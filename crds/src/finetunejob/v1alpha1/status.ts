@@ -6,6 +6,7 @@ import {
   Enum,
   Int32,
   Int64,
+  List,
   ObjectName,
   Struct,
   Timestamp,
@@ -26,6 +27,13 @@ const Placement = Struct(
     ),
     computeDtype: Type.Optional(
       Enum(["bf16", "fp16", "fp32"], { description: "Compute dtype chosen for the pool." }),
+    ),
+    triedPools: Type.Optional(
+      List(ObjectName({ description: "A pool name." }), {
+        description: "Pools given up on because the training pod stayed unschedulable there (auto placement only).",
+        maxItems: 16,
+        listType: "set",
+      }),
     ),
   },
   { description: "Where the run was placed and why it fits." },

@@ -2,6 +2,8 @@
 // training pods aimed at the pool request. Pure; the inputs come from the caches.
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import type { GpuPool } from "@kubetune/api";
+import type { KubeClient } from "../../runtime/client.js";
+import { Kinds } from "../../runtime/kinds.js";
 import { GPU_RESOURCE } from "./desired.js";
 
 const matches = (labels: Record<string, string> | undefined, selector: Record<string, string>) =>
@@ -35,4 +37,16 @@ export function freeGpus(
       0,
     );
   return Math.max(0, capacity - used);
+}
+
+/** Free GPUs per pool, from the node and training-pod caches. */
+export async function capacity(client: KubeClient): Promise<(pool: GpuPool) => number> {
+  const nodes = await client.list<V1Node>(Kinds.Node);
+  const trainers = await client.list<V1Pod>(Kinds.Pod, {
+    labels: {
+      "app.kubernetes.io/component": "trainer",
+      "app.kubernetes.io/managed-by": "kubetune-operator",
+    },
+  });
+  return (pool) => freeGpus(pool, nodes, trainers);
 }

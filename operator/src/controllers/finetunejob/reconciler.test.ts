@@ -34,6 +34,7 @@ function setup(ftj: FineTuneJob = makeFineTuneJob().obj(), needGiB = 9) {
     pools: () => DEFAULT_GPU_POOLS,
     estimate: () => ({ totalGiB: needGiB }),
     trainer: { image: "kubetune/trainer:test" },
+    unschedulableTimeoutMs: 300_000,
   };
   return { client, deps, reconcile: () => reconcileFineTuneJob(key, deps) };
 }

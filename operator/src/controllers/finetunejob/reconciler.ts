@@ -1,17 +1,19 @@
 // Reconciles one FineTuneJob: reserve a version, place the run on a GPU pool that holds
 // it, apply the training objects, read what the trainer reported, register the result,
 // and write status. Logic lives in the pure functions beside this file.
-import type { V1ConfigMap, V1Job, V1Node, V1Pod } from "@kubernetes/client-node";
+import type { V1ConfigMap, V1Job, V1Pod } from "@kubernetes/client-node";
 import type { FineTuneJob, GpuPool, ModelVersion } from "@kubetune/api";
 import type { EventRecorder, KubeClient, ObjectKey } from "../../runtime/client.js";
 import type { ReconcileResult } from "../../runtime/controller.js";
 import { Kinds } from "../../runtime/kinds.js";
-import { freeGpus } from "./capacity.js";
+import { capacity } from "./capacity.js";
 import type { TrainerConfig } from "./desired.js";
 import { FINETUNEJOB_LABEL, desiredObjects, trainerNames } from "./desired.js";
 import { desiredModelVersion, isServable, modelVersionName } from "./model-version.js";
 import { readProgress, readResult } from "./observe.js";
 import { jobCondition } from "./outcome.js";
+import { moveIfStuck } from "./move.js";
+import type { Placed } from "./move.js";
 import type { Estimator, Placement } from "./placement.js";
 import { choosePool, computeDtypeOf } from "./placement.js";
 import { recordTransitions } from "./events.js";
@@ -28,26 +30,33 @@ export interface FineTuneJobDeps {
   pools: () => GpuPool[] | Error;
   estimate: Estimator;
   trainer: TrainerConfig;
+  /** How long an auto-placed training pod may stay unschedulable before the run moves pools. */
+  unschedulableTimeoutMs: number;
 }
 
 export async function reconcileFineTuneJob(
   key: ObjectKey,
   deps: FineTuneJobDeps,
 ): Promise<ReconcileResult> {
-  const ftj = await deps.client.get<FineTuneJob>(Kinds.FineTuneJob, key);
+  // Read fresh: the version and placement this operator recorded in status are
+  // decisions, and a lagging cache must never make us decide twice.
+  const ftj = await deps.client.get<FineTuneJob>(Kinds.FineTuneJob, key, { fresh: true });
   if (!ftj) return {}; // deleted: owner references collect the training objects
   const version = ftj.status?.version ?? (await reserveVersion(ftj, deps));
   const pools = deps.pools();
   const observed: Observed = { ftj, now: deps.now(), placement: undefined, version, pods: [] };
+  let result: ReconcileResult = {};
   if (pools instanceof Error) {
     observed.blocked = { reason: "PoolConfigInvalid", message: pools.message };
   } else {
     observed.placement = await place(ftj, pools, deps);
-    if (observed.placement.placed) await run(observed, observed.placement, deps);
+    if (observed.placement.placed)
+      result = await run(observed, { pools, placement: observed.placement }, deps);
   }
   await writeStatus(ftj, computeStatus(observed), deps);
-  // Watches on the Job, its pods and its ConfigMaps bring every change; no timed requeue.
-  return {};
+  // Watches on the Job, its pods and its ConfigMaps bring every change; the only timed
+  // requeue is the unschedulable-timeout check.
+  return result;
 }
 
 async function reserveVersion(ftj: FineTuneJob, deps: FineTuneJobDeps): Promise<string> {
@@ -79,27 +88,23 @@ async function place(
       recorded: true,
     };
   }
-  const nodes = await deps.client.list<V1Node>(Kinds.Node);
-  const trainers = await deps.client.list<V1Pod>(Kinds.Pod, {
-    labels: {
-      "app.kubernetes.io/component": "trainer",
-      "app.kubernetes.io/managed-by": "kubetune-operator",
-    },
-  });
   return choosePool({
     spec: ftj.spec,
     pools,
     estimate: deps.estimate,
-    freeGpus: (pool) => freeGpus(pool, nodes, trainers),
+    freeGpus: await capacity(deps.client),
   });
 }
 
 async function run(
   observed: Observed,
-  placement: Placement & { placed: true },
+  placed: Placed,
   deps: FineTuneJobDeps,
-): Promise<void> {
+): Promise<ReconcileResult> {
   const { ftj } = observed;
+  const { placement } = placed;
+  const names = trainerNames(ftj.metadata.name);
+  const scope = ftj.metadata.namespace ? { namespace: ftj.metadata.namespace } : {};
   const objects = desiredObjects({
     ftj,
     pool: placement.pool,
@@ -107,33 +112,36 @@ async function run(
     version: observed.version ?? "",
     trainer: deps.trainer,
   });
-  for (const object of [
-    objects.serviceAccount,
-    objects.role,
-    objects.roleBinding,
-    objects.input,
-    objects.progress,
-    objects.job,
-  ]) {
-    await deps.client.apply(object);
+  const existing = await deps.client.get<V1Job>(Kinds.Job, { ...scope, name: names.job });
+  if (existing && !isCurrent(existing, objects.job)) {
+    // A Job of an earlier placement: its pod template is immutable, so it goes first and
+    // its deletion brings the run back here.
+    if (!existing.metadata?.deletionTimestamp)
+      await deps.client.delete(Kinds.Job, { ...scope, name: names.job });
+    return {};
   }
-  const names = trainerNames(ftj.metadata.name);
-  const namespace = ftj.metadata.namespace;
-  observed.job = await deps.client.get<V1Job>(Kinds.Job, {
-    ...(namespace ? { namespace } : {}),
-    name: names.job,
-  });
+  const { serviceAccount, role, roleBinding, input, progress, job } = objects;
+  for (const object of [serviceAccount, role, roleBinding, input, progress, job])
+    await deps.client.apply(object);
+  observed.job = await deps.client.get<V1Job>(Kinds.Job, { ...scope, name: names.job });
   observed.pods = await deps.client.list<V1Pod>(Kinds.Pod, {
-    ...(namespace ? { namespace } : {}),
+    ...scope,
     labels: { [FINETUNEJOB_LABEL]: ftj.metadata.name },
   });
   observed.progress = readProgress(
-    await deps.client.get<V1ConfigMap>(Kinds.ConfigMap, {
-      ...(namespace ? { namespace } : {}),
-      name: names.progress,
-    }),
+    await deps.client.get<V1ConfigMap>(Kinds.ConfigMap, { ...scope, name: names.progress }),
   );
   if (jobCondition(observed.job, "Complete")) await register(observed, placement.pool, deps);
+  return moveIfStuck(observed, placed, deps);
+}
+
+/** The existing Job matches the desired one in what cannot change: where it runs. */
+function isCurrent(existing: V1Job, desired: V1Job): boolean {
+  if (existing.metadata?.deletionTimestamp) return false;
+  return isDeepStrictEqual(
+    existing.spec?.template.spec?.nodeSelector ?? {},
+    desired.spec?.template.spec?.nodeSelector ?? {},
+  );
 }
 
 async function register(observed: Observed, pool: GpuPool, deps: FineTuneJobDeps): Promise<void> {

@@ -30,6 +30,8 @@ export interface Observed {
   modelVersion?: string | undefined;
   /** The trainer succeeded but its result could not be used. */
   invalidResult?: string | undefined;
+  /** Pools the run was moved away from because its pod stayed unschedulable. */
+  triedPools?: string[] | undefined;
 }
 
 type Phase = { condition: ConditionInput; terminal?: "Succeeded" | "Failed" };
@@ -168,6 +170,7 @@ function placementStatus(observed: Observed): FineTuneJobStatus["placement"] {
     estimatedMemoryGiB: placement.estimatedGiB.toFixed(1),
     gpuMemoryGiB: placement.pool.gpuMemoryGiB,
     computeDtype: placement.computeDtype,
+    triedPools: observed.triedPools ?? observed.ftj.status?.placement?.triedPools,
   });
 }
 
