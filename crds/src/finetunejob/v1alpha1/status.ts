@@ -30,7 +30,8 @@ const Placement = Struct(
     ),
     triedPools: Type.Optional(
       List(ObjectName({ description: "A pool name." }), {
-        description: "Pools given up on because the training pod stayed unschedulable there (auto placement only).",
+        description:
+          "Pools given up on because the training pod stayed unschedulable there (auto placement only).",
         maxItems: 16,
         listType: "set",
       }),
