@@ -23,15 +23,13 @@ let manager: Manager;
 const poll = { timeout: MEDIUM_MS, interval: POLL_MS };
 const group = { group: "kubetune.io", version: "v1alpha1" };
 
-beforeAll(async () => {
-  kc = loadKubeConfig(inject("kubeconfig"));
-  ({ name: namespace, remove: removeNamespace } = await createNamespace(kc, "ftj"));
-  const logs: string[] = [];
-  manager = new Manager(
+/** An operator replica in this test's namespace, running in this process. */
+function startManager(identity: string): Manager {
+  const replica = new Manager(
     kc,
     {
       namespace,
-      identity: "test-operator",
+      identity,
       health: { host: "127.0.0.1", port: 0 },
       leaderElection: true,
       trainerImage: "kubetune/trainer:test",
@@ -39,9 +37,16 @@ beforeAll(async () => {
       workers: 2,
       resyncMs: 60_000,
     },
-    jsonLogger({}, (line) => logs.push(line)),
+    jsonLogger({}, () => undefined),
   );
-  void manager.run();
+  void replica.run();
+  return replica;
+}
+
+beforeAll(async () => {
+  kc = loadKubeConfig(inject("kubeconfig"));
+  ({ name: namespace, remove: removeNamespace } = await createNamespace(kc, "ftj"));
+  manager = startManager("test-operator");
 });
 
 afterAll(async () => {
@@ -161,6 +166,36 @@ describe("FineTuneJob on the local cluster", () => {
     });
     expect(mv.metadata.ownerReferences).toBeUndefined();
     expect(status?.gpuSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it("when the operator restarts while a run is in flight, still registers exactly one ModelVersion", async () => {
+    const result = JSON.stringify({
+      artifact: { uri: "s3://models/arxiv-classifier/restart/model.gguf" },
+    });
+    await submit("restart", {
+      trainer: {
+        podAnnotations: {
+          "sim.kubetune.io/succeed-after": "3s",
+          "sim.kubetune.io/termination-message": result,
+        },
+      },
+    });
+    await expect.poll(() => condition("restart", "Running"), poll).toBe("True/Training");
+    const version = (await read("restart")).status?.version;
+
+    await manager.stop();
+    manager = startManager("test-operator-restarted");
+
+    await expect.poll(() => condition("restart", "Ready"), poll).toBe("True/ModelVersionCreated");
+    const list = (await kc
+      .makeApiClient(CustomObjectsApi)
+      .listNamespacedCustomObject({
+        ...group,
+        namespace,
+        plural: "modelversions",
+        labelSelector: "kubetune.io/finetunejob=restart",
+      })) as { items: ModelVersion[] };
+    expect(list.items.map((mv) => mv.spec.version)).toEqual([version]);
   });
 
   it("when the trainer is killed for memory, fails with GPUOutOfMemory and advice", async () => {
