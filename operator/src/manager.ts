@@ -7,7 +7,10 @@ import type { Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_GPU_POOLS, parseGpuPools } from "./config/gpu-pools.js";
 import { FINETUNEJOB_LABEL } from "./controllers/finetunejob/desired.js";
-import { registerFineTuneJobMetrics } from "./controllers/finetunejob/metrics.js";
+import {
+  admissionCounters,
+  registerFineTuneJobMetrics,
+} from "./controllers/finetunejob/metrics.js";
 import { reconcileFineTuneJob } from "./controllers/finetunejob/reconciler.js";
 import { estimateMemory } from "./estimator/index.js";
 import { Controller, labelKeys, ownerKeys } from "./runtime/controller.js";
@@ -72,6 +75,7 @@ export class Manager {
       new Map(this.informers.map((i) => [i.watched.kind.kind, i])),
     );
     const events = apiEventRecorder(kc, log, config.identity);
+    const admissions = admissionCounters(this.metrics.registry);
     this.controller = new Controller({
       name: "finetunejob",
       root: ftjs,
@@ -90,6 +94,7 @@ export class Manager {
           estimate: estimateMemory,
           trainer: { image: config.trainerImage },
           unschedulableTimeoutMs: config.unschedulableTimeoutMs,
+          admissions,
         }),
       workers: config.workers,
       metrics: this.metrics,

@@ -187,14 +187,12 @@ describe("FineTuneJob on the local cluster", () => {
     manager = startManager("test-operator-restarted");
 
     await expect.poll(() => condition("restart", "Ready"), poll).toBe("True/ModelVersionCreated");
-    const list = (await kc
-      .makeApiClient(CustomObjectsApi)
-      .listNamespacedCustomObject({
-        ...group,
-        namespace,
-        plural: "modelversions",
-        labelSelector: "kubetune.io/finetunejob=restart",
-      })) as { items: ModelVersion[] };
+    const list = (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+      ...group,
+      namespace,
+      plural: "modelversions",
+      labelSelector: "kubetune.io/finetunejob=restart",
+    })) as { items: ModelVersion[] };
     expect(list.items.map((mv) => mv.spec.version)).toEqual([version]);
   });
 
@@ -267,6 +265,7 @@ describe("FineTuneJob on the local cluster", () => {
     expect(metrics).toContain('kubetune_operator_workqueue_depth{controller="finetunejob"}');
     expect(metrics).toMatch(/kubetune_operator_finetunejobs\{pool="t4",reason="Training"\} [1-9]/);
     expect(metrics).toContain("kubetune_operator_leader 1");
+    expect(metrics).toMatch(/kubetune_operator_finetunejob_placements_total\{pool="t4"\} [1-9]/);
   });
 
   it("when the FineTuneJob is deleted, its Job goes too, but its ModelVersion stays", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Registry } from "prom-client";
 import { makeFineTuneJob } from "../../../test/builders/finetunejob.js";
-import { registerFineTuneJobMetrics, summarize } from "./metrics.js";
+import { countAdmission, registerFineTuneJobMetrics, summarize } from "./metrics.js";
 
 const ready = (reason: string) => [
   {
@@ -48,4 +48,52 @@ describe("FineTuneJob metrics", () => {
     expect(text).toContain('kubetune_operator_finetunejobs{pool="t4",reason="Training"} 2');
     expect(text).toContain('kubetune_operator_finetunejob_gpu_seconds{pool="t4"} 150');
   });
+
+  it.each([
+    {
+      name: "a first placement",
+      before: {},
+      after: { placement: { pool: "t4" }, conditions: admitted("True", "Placed") },
+      want: ["placed t4"],
+    },
+    {
+      name: "an unchanged placement",
+      before: { placement: { pool: "t4" }, conditions: admitted("True", "Placed") },
+      after: { placement: { pool: "t4" }, conditions: admitted("True", "Placed") },
+      want: [],
+    },
+    {
+      name: "a move to another pool",
+      before: { placement: { pool: "t4" }, conditions: admitted("True", "Placed") },
+      after: { placement: { pool: "a10g" }, conditions: admitted("True", "Placed") },
+      want: ["placed a10g"],
+    },
+    {
+      name: "a refusal",
+      before: {},
+      after: { conditions: admitted("False", "InsufficientGPUMemory") },
+      want: ["refused InsufficientGPUMemory"],
+    },
+    {
+      name: "a refusal seen again",
+      before: { conditions: admitted("False", "InsufficientGPUMemory") },
+      after: { conditions: admitted("False", "InsufficientGPUMemory") },
+      want: [],
+    },
+  ])("when the status records $name, counts it once", ({ before, after, want }) => {
+    const counted: string[] = [];
+
+    countAdmission(before, after, {
+      placed: (pool) => counted.push(`placed ${pool}`),
+      refused: (reason) => counted.push(`refused ${reason}`),
+    });
+
+    expect(counted).toEqual(want);
+  });
 });
+
+function admitted(status: "True" | "False", reason: string) {
+  return [
+    { type: "Admitted", status, reason, message: "", lastTransitionTime: "2026-01-01T00:00:00Z" },
+  ];
+}

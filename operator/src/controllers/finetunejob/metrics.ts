@@ -1,9 +1,21 @@
 // FineTuneJob gauges, computed from the cache at scrape time so they are always exactly
 // what the cluster holds: runs by pool and Ready reason, and GPU-seconds by pool.
 import type { FineTuneJob } from "@kubetune/api";
-import { Gauge } from "prom-client";
+import { isDeepStrictEqual } from "node:util";
+import { Counter, Gauge } from "prom-client";
 import type { Registry } from "prom-client";
 import { findCondition } from "../../runtime/conditions.js";
+
+/** Counters the reconciler bumps when a run is admitted to a pool or refused. */
+export interface AdmissionMetrics {
+  placed(pool: string): void;
+  refused(reason: string): void;
+}
+
+export const noAdmissionMetrics: AdmissionMetrics = {
+  placed: () => undefined,
+  refused: () => undefined,
+};
 
 interface Summary {
   runs: Map<string, { pool: string; reason: string; count: number }>;
@@ -52,4 +64,52 @@ export function registerFineTuneJobMetrics(registry: Registry, list: () => FineT
       for (const [pool, seconds] of summarize(list()).gpuSeconds) this.set({ pool }, seconds);
     },
   });
+}
+
+export function admissionCounters(registry: Registry): AdmissionMetrics {
+  const placements = new Counter({
+    name: "kubetune_operator_finetunejob_placements_total",
+    help: "FineTuneJobs placed on a GPU pool (moves to another pool count again).",
+    labelNames: ["pool"] as const,
+    registers: [registry],
+  });
+  const rejections = new Counter({
+    name: "kubetune_operator_finetunejob_admission_rejections_total",
+    help: "FineTuneJobs refused admission, by reason (InsufficientGPUMemory, UnknownPool, PoolConfigInvalid).",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  return {
+    placed: (pool) => {
+      placements.inc({ pool });
+    },
+    refused: (reason) => {
+      rejections.inc({ reason });
+    },
+  };
+}
+
+/** The admission decision a status records, as one comparable string. */
+function decision(
+  status: FineTuneJob["status"],
+): { admitted: string; reason: string; pool: string } | undefined {
+  const condition = findCondition(status?.conditions, "Admitted");
+  if (!condition) return undefined;
+  return {
+    admitted: condition.status,
+    reason: condition.reason,
+    pool: status?.placement?.pool ?? "",
+  };
+}
+
+/** Counts the admission decisions a status change records: a new pool, or a new refusal. */
+export function countAdmission(
+  before: FineTuneJob["status"],
+  after: FineTuneJob["status"],
+  metrics: AdmissionMetrics,
+): void {
+  const now = decision(after);
+  if (!now || isDeepStrictEqual(decision(before), now)) return;
+  if (now.admitted === "True" && now.pool) metrics.placed(now.pool);
+  if (now.admitted === "False") metrics.refused(now.reason);
 }

@@ -17,6 +17,8 @@ import type { Placed } from "./move.js";
 import type { Estimator, Placement } from "./placement.js";
 import { choosePool, computeDtypeOf } from "./placement.js";
 import { recordTransitions } from "./events.js";
+import type { AdmissionMetrics } from "./metrics.js";
+import { countAdmission, noAdmissionMetrics } from "./metrics.js";
 import type { Observed } from "./status.js";
 import { computeStatus } from "./status.js";
 import { nextVersion } from "./version.js";
@@ -32,6 +34,7 @@ export interface FineTuneJobDeps {
   trainer: TrainerConfig;
   /** How long an auto-placed training pod may stay unschedulable before the run moves pools. */
   unschedulableTimeoutMs: number;
+  admissions?: AdmissionMetrics;
 }
 
 export async function reconcileFineTuneJob(
@@ -175,6 +178,7 @@ async function writeStatus(
   if (isDeepStrictEqual(ftj.status, status)) return;
   await deps.client.patchStatus(Kinds.FineTuneJob, key(ftj), status);
   recordTransitions(ftj, status, deps.events);
+  countAdmission(ftj.status, status, deps.admissions ?? noAdmissionMetrics);
 }
 
 function key(ftj: FineTuneJob): ObjectKey {
