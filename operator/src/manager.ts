@@ -70,10 +70,10 @@ export class Manager {
       { kind: Kinds.ConfigMap, namespace: config.namespace },
       log,
     );
-    const client = new CachedKubeClient(
-      kc,
-      new Map(this.informers.map((i) => [i.watched.kind.kind, i])),
-    );
+    const cached = new Map(this.informers.map((i) => [i.watched.kind.kind, i]));
+    const client = new CachedKubeClient(kc, cached, (verb) => {
+      this.metrics.apiWrites.inc({ verb });
+    });
     const events = apiEventRecorder(kc, log, config.identity);
     const admissions = admissionCounters(this.metrics.registry);
     this.controller = new Controller({

@@ -27,6 +27,8 @@ export class CachedKubeClient implements KubeClient {
   constructor(
     kc: KubeConfig,
     private readonly informers: ReadonlyMap<string, KindInformer>,
+    private readonly countWrite: (verb: "apply" | "create" | "status" | "delete") => void = () =>
+      undefined,
   ) {
     this.objects = KubernetesObjectApi.makeApiClient(kc);
     this.custom = kc.makeApiClient(CustomObjectsApi);
@@ -83,6 +85,7 @@ export class CachedKubeClient implements KubeClient {
   }
 
   async apply(object: ApiObject): Promise<void> {
+    this.countWrite("apply");
     await this.objects.patch(
       object,
       undefined,
@@ -94,6 +97,7 @@ export class CachedKubeClient implements KubeClient {
   }
 
   async create(object: ApiObject): Promise<"created" | "exists"> {
+    this.countWrite("create");
     try {
       await this.objects.create(object, undefined, undefined, FIELD_MANAGER);
       return "created";
@@ -104,6 +108,7 @@ export class CachedKubeClient implements KubeClient {
   }
 
   async patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void> {
+    this.countWrite("status");
     const [group = "", version = ""] = kind.apiVersion.split("/");
     await this.custom.patchNamespacedCustomObjectStatus(
       {
@@ -120,6 +125,7 @@ export class CachedKubeClient implements KubeClient {
   }
 
   async delete(kind: ResourceKind, key: ObjectKey): Promise<void> {
+    this.countWrite("delete");
     const object = {
       apiVersion: kind.apiVersion,
       kind: kind.kind,

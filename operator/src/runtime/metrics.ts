@@ -49,6 +49,13 @@ export class OperatorMetrics {
     registers: [this.registry],
   });
 
+  readonly apiWrites = new Counter({
+    name: "kubetune_operator_api_writes_total",
+    help: "Writes the operator sent to the API server, by verb (apply, create, status, delete).",
+    labelNames: ["verb"] as const,
+    registers: [this.registry],
+  });
+
   readonly leader = new Gauge({
     name: "kubetune_operator_leader",
     help: "1 while this replica holds the leader lease.",

@@ -1,0 +1,151 @@
+// Benchmark (not a test): how fast the operator admits and places FineTuneJobs on the
+// local cluster, against the raw API-server write rate measured in the same run.
+//
+//   npm run bench:finetunejob -- [--jobs 100]
+//
+// Prints: raw ConfigMap creates/s, FineTuneJobs admitted-and-placed/s (from create to
+// Admitted=True with the Job created), their ratio, the operator's API writes per
+// FineTuneJob (from its own kubetune_operator_api_writes_total), and its RSS.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BatchV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { startCluster, stopCluster } from "../e2e/cluster/src/cluster.js";
+import { REPO_ROOT } from "../e2e/cluster/src/paths.js";
+import { createNamespace, loadKubeConfig } from "../e2e/support/kube.js";
+
+const { values } = parseArgs({ options: { jobs: { type: "string", default: "100" } } });
+const jobs = Number(values.jobs);
+const CONCURRENCY = 16;
+const HEALTH_PORT = 18081;
+
+/** Runs `task` for 0..n-1 with a fixed number in flight; returns the elapsed seconds. */
+async function timed(n: number, task: (i: number) => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await task(next++);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return (performance.now() - start) / 1000;
+}
+
+function fineTuneJob(name: string, namespace: string) {
+  return {
+    apiVersion: "kubetune.io/v1alpha1",
+    kind: "FineTuneJob",
+    metadata: { name, namespace },
+    spec: {
+      model: "bench",
+      baseModel: {
+        name: "meta-llama/Meta-Llama-3-8B",
+        uri: "s3://models/llama3-8b/",
+        parameters: "8B",
+      },
+      dataset: { uri: "s3://datasets/bench.jsonl", format: "alpaca" },
+      method: "qlora",
+      output: { uri: "s3://models/bench/", format: "gguf" },
+    },
+  };
+}
+
+async function admittedWithJob(kc: KubeConfig, namespace: string): Promise<number> {
+  const list = (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+    group: "kubetune.io",
+    version: "v1alpha1",
+    namespace,
+    plural: "finetunejobs",
+  })) as {
+    items: { status?: { job?: string; conditions?: { type: string; status: string }[] } }[];
+  };
+  return list.items.filter(
+    (i) =>
+      i.status?.job &&
+      i.status.conditions?.some((c) => c.type === "Admitted" && c.status === "True"),
+  ).length;
+}
+
+async function operatorMetrics(): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${HEALTH_PORT}/metrics`)).text();
+}
+
+function sumOf(metrics: string, name: string): number {
+  return metrics
+    .split("\n")
+    .filter((line) => line.startsWith(name))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
+const { state } = await startCluster({ name: "bench" });
+const kc = loadKubeConfig(state.kubeconfig);
+try {
+  const raw = await createNamespace(kc, "bench-raw");
+  const core = kc.makeApiClient(CoreV1Api);
+  const rawSeconds = await timed(jobs, (i) =>
+    core.createNamespacedConfigMap({
+      namespace: raw.name,
+      body: { metadata: { name: `cm-${i}` }, data: { i: String(i) } },
+    }),
+  );
+  const rawRate = jobs / rawSeconds;
+
+  const ns = await createNamespace(kc, "bench-ftj");
+  const operator = spawn(
+    process.execPath,
+    ["--import", "tsx", join(REPO_ROOT, "operator", "src", "main.ts")],
+    {
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        KUBECONFIG: state.kubeconfig,
+        KUBETUNE_NAMESPACE: ns.name,
+        KUBETUNE_HEALTH_ADDR: `127.0.0.1:${HEALTH_PORT}`,
+      },
+    },
+  );
+  while (
+    !(await fetch(`http://127.0.0.1:${HEALTH_PORT}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  )
+    await sleep(200);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const start = performance.now();
+  await timed(jobs, (i) =>
+    custom.createNamespacedCustomObject({
+      group: "kubetune.io",
+      version: "v1alpha1",
+      namespace: ns.name,
+      plural: "finetunejobs",
+      body: fineTuneJob(`ftj-${i}`, ns.name),
+    }),
+  );
+  while ((await admittedWithJob(kc, ns.name)) < jobs) await sleep(100);
+  const placedSeconds = (performance.now() - start) / 1000;
+  const placedRate = jobs / placedSeconds;
+  await sleep(2000); // let trailing status writes land before counting
+  const writes = sumOf(await operatorMetrics(), "kubetune_operator_api_writes_total");
+  const rss =
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${operator.pid}/status`, "utf8"))?.[1] ?? 0) /
+    1024;
+  const jobsCreated = (await kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: ns.name }))
+    .items.length;
+  operator.kill("SIGTERM");
+
+  console.log(`FineTuneJobs: ${jobs}, concurrency ${CONCURRENCY}, Jobs created: ${jobsCreated}`);
+  console.log(`raw API writes (ConfigMap creates): ${rawRate.toFixed(1)}/s`);
+  console.log(`FineTuneJobs admitted and placed:   ${placedRate.toFixed(1)}/s`);
+  console.log(
+    `ratio placed / raw writes:          ${(placedRate / rawRate).toFixed(2)} (target >= 0.3)`,
+  );
+  console.log(`operator API writes per FineTuneJob: ${(writes / jobs).toFixed(1)} (target <= 10)`);
+  console.log(
+    `operator RSS with ${jobs} FineTuneJobs and their Jobs cached: ${rss.toFixed(0)} MiB (target < 200)`,
+  );
+} finally {
+  await stopCluster("bench");
+}
