@@ -7,7 +7,7 @@ import type { EventRecorder, KubeClient, ObjectKey } from "../../runtime/client.
 import type { ReconcileResult } from "../../runtime/controller.js";
 import { Kinds } from "../../runtime/kinds.js";
 import { capacity } from "./capacity.js";
-import type { TrainerConfig } from "./desired.js";
+import type { DesiredObjects, TrainerConfig } from "./desired.js";
 import { FINETUNEJOB_LABEL, desiredObjects, trainerNames } from "./desired.js";
 import { desiredModelVersion, isServable, modelVersionName } from "./model-version.js";
 import { readProgress, readResult } from "./observe.js";
@@ -22,6 +22,7 @@ import { countAdmission, noAdmissionMetrics } from "./metrics.js";
 import type { Observed } from "./status.js";
 import { computeStatus } from "./status.js";
 import { nextVersion } from "./version.js";
+import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 
 export interface FineTuneJobDeps {
@@ -123,9 +124,7 @@ async function run(
       await deps.client.delete(Kinds.Job, { ...scope, name: names.job });
     return {};
   }
-  const { serviceAccount, role, roleBinding, input, progress, job } = objects;
-  for (const object of [serviceAccount, role, roleBinding, input, progress, job])
-    await deps.client.apply(object);
+  await applyChildren(objects, existing, deps);
   observed.job = await deps.client.get<V1Job>(Kinds.Job, { ...scope, name: names.job });
   observed.pods = await deps.client.list<V1Pod>(Kinds.Pod, {
     ...scope,
@@ -136,6 +135,32 @@ async function run(
   );
   if (jobCondition(observed.job, "Complete")) await register(observed, placement.pool, deps);
   return moveIfStuck(observed, placed, deps);
+}
+
+const DESIRED_HASH = "kubetune.io/desired-hash";
+
+/**
+ * Applies the training objects. The Job carries a hash of everything applied with it:
+ * when it matches, the children are as desired and re-applying them would only cost
+ * API writes.
+ */
+async function applyChildren(
+  objects: DesiredObjects,
+  existing: V1Job | undefined,
+  deps: FineTuneJobDeps,
+): Promise<void> {
+  const hash = desiredHash(objects);
+  if (existing?.metadata?.annotations?.[DESIRED_HASH] === hash) return;
+  const { serviceAccount, role, roleBinding, input, progress, job } = objects;
+  job.metadata = Object.assign({}, job.metadata, { annotations: { [DESIRED_HASH]: hash } });
+  await Promise.all(
+    [serviceAccount, role, roleBinding, input, progress].map((o) => deps.client.apply(o)),
+  );
+  await deps.client.apply(job); // last: the trainer must find its input and its RBAC
+}
+
+function desiredHash(objects: object): string {
+  return createHash("sha256").update(JSON.stringify(objects)).digest("hex").slice(0, 16);
 }
 
 /** The existing Job matches the desired one in what cannot change: where it runs. */
