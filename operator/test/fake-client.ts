@@ -8,7 +8,7 @@ import type {
   ListOptions,
   ObjectKey,
 } from "../src/runtime/client.js";
-import { keyOf } from "../src/runtime/client.js";
+import { RejectedError, keyOf } from "../src/runtime/client.js";
 import type { ResourceKind } from "../src/runtime/kinds.js";
 
 type Stored = ApiObject & { status?: unknown };
@@ -53,7 +53,11 @@ export class FakeClient implements KubeClient {
     return Promise.resolve();
   }
 
+  /** When set, creates are refused as the API server refuses an invalid object. */
+  rejectCreates: string | undefined;
+
   create(object: ApiObject): Promise<"created" | "exists"> {
+    if (this.rejectCreates) return Promise.reject(new RejectedError(this.rejectCreates));
     const id = this.id(object.kind ?? "", keyOf(object));
     if (this.objects.has(id)) return Promise.resolve("exists");
     const metadata = { ...object.metadata, uid: `uid-${++this.generation}`, generation: 1 };

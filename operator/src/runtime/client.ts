@@ -40,12 +40,18 @@ export interface KubeClient {
   list<T extends ApiObject>(kind: ResourceKind, options?: ListOptions): Promise<T[]>;
   /** Server-side apply as kubetune-operator, taking ownership of conflicting fields. */
   apply(object: ApiObject): Promise<void>;
-  /** Creates an object that must never be overwritten; "exists" when one is already there. */
+  /**
+   * Creates an object that must never be overwritten; "exists" when one is already there.
+   * Throws RejectedError when the API server refuses the object as invalid.
+   */
   create(object: ApiObject): Promise<"created" | "exists">;
   /** Replaces the status subresource (a merge patch of `status`). */
   patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void>;
   delete(kind: ResourceKind, key: ObjectKey): Promise<void>;
 }
+
+/** The API server refused an object as invalid (400/422): retrying the same object cannot help. */
+export class RejectedError extends Error {}
 
 export interface EventRecorder {
   normal(object: ApiObject, reason: string, message: string): void;

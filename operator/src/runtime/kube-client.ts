@@ -9,7 +9,7 @@ import {
   setHeaderOptions,
 } from "@kubernetes/client-node";
 import type { ApiObject, KubeClient, ListOptions, ObjectKey } from "./client.js";
-import { FIELD_MANAGER } from "./client.js";
+import { FIELD_MANAGER, RejectedError } from "./client.js";
 import type { KindInformer } from "./informer.js";
 import type { ResourceKind } from "./kinds.js";
 
@@ -18,6 +18,16 @@ const matchesLabels = (object: KubernetesObject, labels: Record<string, string> 
 
 export function isApiError(error: unknown, code: number): boolean {
   return error instanceof ApiException && error.code === code;
+}
+
+function apiMessage(error: unknown): string {
+  if (!(error instanceof ApiException)) return String(error);
+  try {
+    const body = JSON.parse(String(error.body)) as { message?: string };
+    return body.message ?? String(error.body);
+  } catch {
+    return String(error.body);
+  }
 }
 
 export class CachedKubeClient implements KubeClient {
@@ -103,6 +113,8 @@ export class CachedKubeClient implements KubeClient {
       return "created";
     } catch (error) {
       if (isApiError(error, 409)) return "exists";
+      if (isApiError(error, 400) || isApiError(error, 422))
+        throw new RejectedError(apiMessage(error), { cause: error });
       throw error;
     }
   }

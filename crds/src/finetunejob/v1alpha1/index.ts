@@ -29,6 +29,8 @@ export const FineTuneJobReasons = {
   InsufficientGPU: "InsufficientGPU",
   Training: "Training",
   ModelVersionCreated: "ModelVersionCreated",
+  ModelVersionRefused: "ModelVersionRefused",
+  ArtifactWritten: "ArtifactWritten",
   InvalidResult: "InvalidResult",
   GPUOutOfMemory: "GPUOutOfMemory",
   DeadlineExceeded: "DeadlineExceeded",

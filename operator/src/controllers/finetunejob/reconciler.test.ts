@@ -179,6 +179,32 @@ describe("reconcileFineTuneJob", () => {
     expect(await client.list(Kinds.ModelVersion)).toEqual([]);
   });
 
+  it("when the API server refuses the ModelVersion, fails the run and says why instead of retrying forever", async () => {
+    const { client, reconcile } = setup();
+    await reconcile();
+    completeJob(client, goodResult);
+    client.rejectCreates =
+      'ModelVersion.kubetune.io "ftj-a" is invalid: spec.version: Invalid value';
+
+    await reconcile();
+
+    expect(conditionOf(await statusOf(client), "Failed")).toBe("True/ModelVersionRefused");
+  });
+
+  it("when the output is safetensors, succeeds without registering a ModelVersion", async () => {
+    const ftj = makeFineTuneJob()
+      .spec({ output: { uri: "s3://models/out/", format: "safetensors" } })
+      .obj();
+    const { client, reconcile } = setup(ftj);
+    await reconcile();
+    completeJob(client, goodResult);
+
+    await reconcile();
+
+    expect(conditionOf(await statusOf(client), "Ready")).toBe("True/ArtifactWritten");
+    expect(await client.list(Kinds.ModelVersion)).toEqual([]);
+  });
+
   it("when nothing changed, leaves status alone and records no new events", async () => {
     const { client, reconcile } = setup();
     await reconcile();

@@ -4,6 +4,7 @@
 import type { V1ConfigMap, V1Job, V1Pod } from "@kubernetes/client-node";
 import type { FineTuneJob, GpuPool, ModelVersion } from "@kubetune/api";
 import type { EventRecorder, KubeClient, ObjectKey } from "../../runtime/client.js";
+import { RejectedError } from "../../runtime/client.js";
 import type { ReconcileResult } from "../../runtime/controller.js";
 import { Kinds } from "../../runtime/kinds.js";
 import { capacity } from "./capacity.js";
@@ -174,8 +175,12 @@ function isCurrent(existing: V1Job, desired: V1Job): boolean {
 
 async function register(observed: Observed, pool: GpuPool, deps: FineTuneJobDeps): Promise<void> {
   const { ftj } = observed;
-  if (ftj.status?.modelVersion || !isServable(ftj)) {
-    observed.modelVersion = ftj.status?.modelVersion;
+  if (!isServable(ftj)) {
+    observed.artifactOnly = true;
+    return;
+  }
+  if (ftj.status?.modelVersion) {
+    observed.modelVersion = ftj.status.modelVersion;
     return;
   }
   const result = readResult(observed.pods);
@@ -191,7 +196,13 @@ async function register(observed: Observed, pool: GpuPool, deps: FineTuneJobDeps
     pool,
     gpuSeconds,
   });
-  await deps.client.create(modelVersion);
+  try {
+    await deps.client.create(modelVersion);
+  } catch (error) {
+    if (!(error instanceof RejectedError)) throw error;
+    observed.refusedModelVersion = error.message;
+    return;
+  }
   observed.modelVersion = modelVersionName(ftj);
 }
 

@@ -200,6 +200,24 @@ describe("computeStatus", () => {
       },
     },
     {
+      name: "a finished run with an artifact that is not served",
+      observed: {
+        job: job([{ type: "Complete" }], { completionTime: now }),
+        pods: [running],
+        artifactOnly: true,
+      },
+      want: { Succeeded: "True/ArtifactWritten", Ready: "True/ArtifactWritten", Failed: undefined },
+    },
+    {
+      name: "a finished run whose ModelVersion the API server refused",
+      observed: {
+        job: job([{ type: "Complete" }], { completionTime: now }),
+        pods: [running],
+        refusedModelVersion: "spec.artifact.uri: Invalid value",
+      },
+      want: { Failed: "True/ModelVersionRefused", Ready: "False/ModelVersionRefused" },
+    },
+    {
       name: "a finished run whose result is unusable",
       observed: {
         job: job([{ type: "Complete" }], { completionTime: now }),

@@ -30,6 +30,10 @@ export interface Observed {
   modelVersion?: string | undefined;
   /** The trainer succeeded but its result could not be used. */
   invalidResult?: string | undefined;
+  /** The run succeeded with an artifact kubetune cannot serve (safetensors): nothing to register. */
+  artifactOnly?: boolean | undefined;
+  /** The API server refused the ModelVersion built from the result. */
+  refusedModelVersion?: string | undefined;
   /** Pools the run was moved away from because its pod stayed unschedulable. */
   triedPools?: string[] | undefined;
 }
@@ -74,7 +78,7 @@ function conditionsFor(observed: Observed): ConditionInput[] {
   const phase = runPhase(observed);
   const conditions = [admitted, scheduled, phase.condition];
   if (phase.terminal === "Succeeded")
-    conditions.push(cond(C.Succeeded, "True", R.ModelVersionCreated, phase.condition.message));
+    conditions.push(cond(C.Succeeded, "True", phase.condition.reason, phase.condition.message));
   if (phase.terminal === "Failed")
     conditions.push(cond(C.Failed, "True", phase.condition.reason, phase.condition.message));
   const blocker = phase.terminal
@@ -117,41 +121,53 @@ function scheduling(observed: Observed): ConditionInput {
   return cond(C.Scheduled, "False", R.Pending, "waiting for the training pod to be scheduled");
 }
 
+const ended = (reason: string, message: string, terminal: "Succeeded" | "Failed"): Phase => ({
+  condition: cond(C.Running, "False", reason, message),
+  terminal,
+});
+
+/** Why the run failed, if it did: the Job's own failure, or an unusable result. */
+function failedPhase(observed: Observed): Phase | undefined {
+  const pool = observed.placement?.placed ? observed.placement.pool.name : "";
+  const failed = failure(observed.job, observed.pods, pool);
+  if (failed) return ended(failed.reason, failed.message, "Failed");
+  if (observed.invalidResult) return ended(R.InvalidResult, observed.invalidResult, "Failed");
+  if (observed.refusedModelVersion) {
+    const message = `the API server refused the ModelVersion for the result: ${observed.refusedModelVersion}`;
+    return ended(R.ModelVersionRefused, message, "Failed");
+  }
+  return undefined;
+}
+
+function succeededPhase(observed: Observed): Phase | undefined {
+  if (!jobCondition(observed.job, "Complete")) return undefined;
+  if (observed.artifactOnly) {
+    const { format, uri } = observed.ftj.spec.output;
+    return ended(
+      R.ArtifactWritten,
+      `wrote the ${format} artifact to ${uri}; only gguf and onnx artifacts are registered as ModelVersions`,
+      "Succeeded",
+    );
+  }
+  if (!observed.modelVersion) return undefined;
+  const message = `registered the result as ModelVersion ${observed.modelVersion} (version ${observed.version ?? "?"})`;
+  return ended(R.ModelVersionCreated, message, "Succeeded");
+}
+
 function runPhase(observed: Observed): Phase {
-  const failed = failure(
-    observed.job,
-    observed.pods,
-    observed.placement?.placed ? observed.placement.pool.name : "",
-  );
-  if (failed)
-    return {
-      condition: cond(C.Running, "False", failed.reason, failed.message),
-      terminal: "Failed",
-    };
-  if (observed.invalidResult) {
-    return {
-      condition: cond(C.Running, "False", R.InvalidResult, observed.invalidResult),
-      terminal: "Failed",
-    };
-  }
-  if (jobCondition(observed.job, "Complete") && observed.modelVersion) {
-    const message = `registered the result as ModelVersion ${observed.modelVersion} (version ${observed.version ?? "?"})`;
-    return {
-      condition: cond(C.Running, "False", R.ModelVersionCreated, message),
-      terminal: "Succeeded",
-    };
-  }
+  const finished = failedPhase(observed) ?? succeededPhase(observed);
+  if (finished) return finished;
   const pulling = imagePullFailure(observed.pods);
   if (pulling) return { condition: cond(C.Running, "False", pulling.reason, pulling.message) };
-  const running = observed.pods.some((p) => p.status?.phase === "Running");
-  if (running)
+  if (observed.pods.some((p) => p.status?.phase === "Running")) {
     return { condition: cond(C.Running, "True", R.Training, progressMessage(observed.progress)) };
+  }
   return { condition: cond(C.Running, "False", R.Pending, "the trainer has not started") };
 }
 
 function ready(blocker: ConditionInput, succeeded = false): ConditionInput {
   return succeeded
-    ? cond(C.Ready, "True", R.ModelVersionCreated, blocker.message)
+    ? cond(C.Ready, "True", blocker.reason, blocker.message)
     : cond(C.Ready, "False", blocker.reason, blocker.message);
 }
 
