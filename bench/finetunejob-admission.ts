@@ -6,16 +6,14 @@
 // Prints: raw ConfigMap creates/s, FineTuneJobs admitted-and-placed/s (from create to
 // Admitted=True with the Job created), their ratio, the operator's API writes per
 // FineTuneJob (from its own kubetune_operator_api_writes_total), and its RSS.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { startCluster, stopCluster } from "../e2e/cluster/src/cluster.js";
-import { REPO_ROOT } from "../e2e/cluster/src/paths.js";
 import { createNamespace, loadKubeConfig } from "../e2e/support/kube.js";
+import { spawnOperator } from "../e2e/support/operator-process.js";
 
 const { values } = parseArgs({ options: { jobs: { type: "string", default: "100" } } });
 const jobs = Number(values.jobs);
@@ -93,18 +91,13 @@ try {
   const rawRate = jobs / rawSeconds;
 
   const ns = await createNamespace(kc, "bench-ftj");
-  const operator = spawn(
-    process.execPath,
-    ["--import", "tsx", join(REPO_ROOT, "operator", "src", "main.ts")],
+  const operator = spawnOperator(
+    state.kubeconfig,
     {
-      stdio: "ignore",
-      env: {
-        ...process.env,
-        KUBECONFIG: state.kubeconfig,
-        KUBETUNE_NAMESPACE: ns.name,
-        KUBETUNE_HEALTH_ADDR: `127.0.0.1:${HEALTH_PORT}`,
-      },
+      KUBETUNE_NAMESPACE: ns.name,
+      KUBETUNE_HEALTH_ADDR: `127.0.0.1:${HEALTH_PORT}`,
     },
+    "ignore",
   );
   while (
     !(await fetch(`http://127.0.0.1:${HEALTH_PORT}/readyz`).then(

@@ -2,7 +2,6 @@
 // otherwise starts (or reuses) the local cluster "local". Installs the CRDs, the
 // kubetune-system namespace and the default GPU-pool configuration, then runs the
 // operator in the foreground until Ctrl-C.
-import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { KubernetesObject } from "@kubernetes/client-node";
@@ -10,6 +9,7 @@ import { parseAllDocuments } from "yaml";
 import { startCluster } from "../cluster/src/cluster.js";
 import { REPO_ROOT } from "../cluster/src/paths.js";
 import { applyObject, loadKubeConfig } from "../support/kube.js";
+import { spawnOperator } from "../support/operator-process.js";
 
 function manifests(path: string): KubernetesObject[] {
   return parseAllDocuments(readFileSync(path, "utf8"))
@@ -46,17 +46,12 @@ async function kubeconfigToUse(): Promise<string> {
 
 const kubeconfig = await kubeconfigToUse();
 await install(kubeconfig);
-const operator = spawn(
-  process.execPath,
-  ["--import", "tsx", join(REPO_ROOT, "operator", "src", "main.ts")],
+const operator = spawnOperator(
+  kubeconfig,
   {
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      KUBECONFIG: kubeconfig,
-      KUBETUNE_HEALTH_ADDR: process.env.KUBETUNE_HEALTH_ADDR ?? "127.0.0.1:8081",
-    },
+    KUBETUNE_HEALTH_ADDR: process.env.KUBETUNE_HEALTH_ADDR ?? "127.0.0.1:8081",
   },
+  "inherit",
 );
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.on(signal, () => operator.kill(signal));
