@@ -45,3 +45,13 @@ export function Conditions() {
     mapKeys: ["type"],
   });
 }
+
+/** The fields every kubetune status starts with: spread them into a status Struct. */
+export function statusBase() {
+  return {
+    observedGeneration: Type.Optional(
+      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
+    ),
+    conditions: Type.Optional(Conditions()),
+  };
+}

@@ -11,7 +11,7 @@ import {
   Struct,
   Timestamp,
 } from "../../common/schema.js";
-import { Conditions } from "../../common/condition.js";
+import { statusBase } from "../../common/condition.js";
 const Placement = Struct(
   {
     pool: Type.Optional(ObjectName({ description: "GPU pool the run was placed on." })),
@@ -58,10 +58,7 @@ const Progress = Struct(
 
 export const FineTuneJobStatus = Struct(
   {
-    observedGeneration: Type.Optional(
-      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
-    ),
-    conditions: Type.Optional(Conditions()),
+    ...statusBase(),
     placement: Type.Optional(Placement),
     progress: Type.Optional(Progress),
     job: Type.Optional(ObjectName({ description: "Name of the training Job." })),

@@ -10,7 +10,7 @@ import {
   Struct,
   Timestamp,
 } from "../../common/schema.js";
-import { Conditions } from "../../common/condition.js";
+import { statusBase } from "../../common/condition.js";
 import { Weight } from "./spec.js";
 const VariantStatus = Struct(
   {
@@ -42,10 +42,7 @@ const Analysis = Struct(
 
 export const InferenceRouteStatus = Struct(
   {
-    observedGeneration: Type.Optional(
-      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
-    ),
-    conditions: Type.Optional(Conditions()),
+    ...statusBase(),
     variants: Type.Optional(
       List(VariantStatus, {
         description: "Applied state per variant.",

@@ -1,8 +1,9 @@
 // Observed state of a ModelVersion, written only by the operator.
 import { Type } from "@sinclair/typebox";
-import { BoundedString, Enum, Int32, Int64, List, Struct, Timestamp } from "../../common/schema.js";
-import { Conditions } from "../../common/condition.js";
+import { BoundedString, Enum, Int32, List, Struct, Timestamp } from "../../common/schema.js";
+import { statusBase } from "../../common/condition.js";
 import { STAGES } from "./spec.js";
+
 const StageChange = Struct(
   {
     stage: Enum(STAGES, { description: "Stage entered." }),
@@ -14,10 +15,7 @@ const StageChange = Struct(
 
 export const ModelVersionStatus = Struct(
   {
-    observedGeneration: Type.Optional(
-      Int64({ description: "The generation this status was computed from.", minimum: 0 }),
-    ),
-    conditions: Type.Optional(Conditions()),
+    ...statusBase(),
     endpoint: Type.Optional(
       BoundedString(512, { description: "In-cluster URL of the serving Service." }),
     ),
