@@ -10,7 +10,12 @@ export const REPORTING_COMPONENT = "kubetune-operator";
 /** The same event for the same object is recorded once per window (client-go aggregates similarly). */
 const DEDUP_WINDOW_MS = 10 * 60_000;
 
-export function apiEventRecorder(kc: KubeConfig, log: Logger, instance: string): EventRecorder {
+export function apiEventRecorder(
+  kc: KubeConfig,
+  log: Logger,
+  instance: string,
+  onWrite: () => void = () => undefined,
+): EventRecorder {
   const core = kc.makeApiClient(CoreV1Api);
   const recent = new Map<string, number>();
   const isRepeat = (key: string, now: number) => {
@@ -26,6 +31,7 @@ export function apiEventRecorder(kc: KubeConfig, log: Logger, instance: string):
         return;
       const body = eventFor(object, { type, reason, message, instance });
       const namespace = body.metadata.namespace;
+      onWrite();
       core.createNamespacedEvent({ namespace, body }).catch((error: unknown) => {
         log.warn({ reason, err: String(error) }, "Failed to record event");
       });

@@ -51,7 +51,7 @@ export class OperatorMetrics {
 
   readonly apiWrites = new Counter({
     name: "kubetune_operator_api_writes_total",
-    help: "Writes the operator sent to the API server, by verb (apply, create, status, delete).",
+    help: "Writes the operator sent to the API server, by verb (apply, create, status, delete, event).",
     labelNames: ["verb"] as const,
     registers: [this.registry],
   });

@@ -48,6 +48,9 @@ export interface DesiredObjects {
   job: V1Job;
 }
 
+/** The key of the input ConfigMap the trainer reads (mounted at TRAINER_INPUT_PATH). */
+export const INPUT_KEY = "finetunejob.json";
+
 export function desiredObjects(input: DesiredInput): DesiredObjects {
   const names = trainerNames(input.ftj.metadata.name);
   const namespace = input.ftj.metadata.namespace ?? "default";
@@ -89,7 +92,7 @@ export function desiredObjects(input: DesiredInput): DesiredObjects {
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: meta(names.input),
-      data: { "finetunejob.json": trainerInputJson(input) },
+      data: { [INPUT_KEY]: trainerInputJson(input) },
     },
     // Created empty; the trainer owns its data, so the operator never applies a data field.
     progress: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(names.progress) },

@@ -2,7 +2,7 @@
 // result from its termination message when it ends. Both are checked against the
 // contract schemas; a malformed report is named, never trusted.
 import type { V1ConfigMap, V1Pod } from "@kubernetes/client-node";
-import type { TrainerProgress, TrainerResult } from "@kubetune/api";
+import type { FineTuneJob, TrainerProgress, TrainerResult } from "@kubetune/api";
 import {
   PROGRESS_KEY,
   formatErrors,
@@ -11,6 +11,7 @@ import {
   validateAgainstSchema,
 } from "@kubetune/api";
 import type { JsonSchema } from "@kubetune/api";
+import { INPUT_KEY } from "./desired.js";
 import { resultMessage } from "./outcome.js";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -44,4 +45,27 @@ export function readResult(pods: readonly V1Pod[]): Parsed<TrainerResult> {
       error: "the trainer succeeded without writing its result to the termination message",
     };
   return parseJson<TrainerResult>(message, trainerResultSchema, "trainer's result");
+}
+
+/**
+ * The version a run's trainer input already carries. A run whose training objects were
+ * applied but whose status write was lost (an operator restart in between) keeps the
+ * version its trainer was given rather than choosing a new one.
+ */
+export function versionGivenToTrainer(
+  ftj: FineTuneJob,
+  input: V1ConfigMap | undefined,
+): string | undefined {
+  const ours = input?.metadata?.ownerReferences?.some((o) => o.uid === ftj.metadata.uid);
+  const text = ours ? input?.data?.[INPUT_KEY] : undefined;
+  return text ? versionIn(text) : undefined;
+}
+
+function versionIn(inputJson: string): string | undefined {
+  try {
+    const { version } = JSON.parse(inputJson) as { version?: unknown };
+    return typeof version === "string" && version !== "" ? version : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -9,6 +9,7 @@ import { findCondition } from "../../runtime/conditions.js";
 import { Kinds } from "../../runtime/kinds.js";
 import type { FineTuneJobDeps } from "./reconciler.js";
 import { reconcileFineTuneJob } from "./reconciler.js";
+import { VersionLedger } from "./version.js";
 
 const key = { namespace: "ml", name: "ftj-a" };
 const now = new Date("2026-11-21T12:00:00Z");
@@ -35,6 +36,7 @@ function setup(ftj: FineTuneJob = makeFineTuneJob().obj(), needGiB = 9) {
     estimate: () => ({ totalGiB: needGiB }),
     trainer: { image: "kubetune/trainer:test" },
     unschedulableTimeoutMs: 300_000,
+    versions: new VersionLedger(),
   };
   return { client, deps, reconcile: () => reconcileFineTuneJob(key, deps) };
 }
@@ -118,6 +120,36 @@ describe("reconcileFineTuneJob", () => {
     await reconcile();
 
     expect((await statusOf(client))?.version).toBe("v4");
+  });
+
+  it("when two runs of one model are reconciled at once, reserves each a different version", async () => {
+    const { client, deps } = setup();
+    client.seed(makeFineTuneJob("ftj-b").obj());
+
+    await Promise.all(
+      ["ftj-a", "ftj-b"].map((name) => reconcileFineTuneJob({ namespace: "ml", name }, deps)),
+    );
+
+    const runs = await client.list<FineTuneJob>(Kinds.FineTuneJob);
+    expect(runs.map((run) => run.status?.version).sort()).toEqual(["v1", "v2"]);
+  });
+
+  it("when the training objects exist but status lost the version, keeps the version the trainer was given", async () => {
+    const { client, reconcile } = setup();
+    await reconcile();
+    client.update(Kinds.FineTuneJob, key, (ftj) => {
+      delete (ftj as FineTuneJob).status?.version;
+    });
+    client.seed({
+      apiVersion: "kubetune.io/v1alpha1",
+      kind: "ModelVersion",
+      metadata: { name: "mv-7", namespace: "ml" },
+      spec: { model: "arxiv-classifier", version: "v7" },
+    } as ModelVersion);
+
+    await reconcile();
+
+    expect((await statusOf(client))?.version).toBe("v1");
   });
 
   it("when the run fits no pool, creates nothing and says why in a condition and a warning event", async () => {

@@ -11,7 +11,7 @@ import { capacity } from "./capacity.js";
 import type { DesiredObjects, TrainerConfig } from "./desired.js";
 import { FINETUNEJOB_LABEL, desiredObjects, trainerNames } from "./desired.js";
 import { desiredModelVersion, isServable, modelVersionName } from "./model-version.js";
-import { readProgress, readResult } from "./observe.js";
+import { readProgress, readResult, versionGivenToTrainer } from "./observe.js";
 import { jobCondition } from "./outcome.js";
 import { moveIfStuck } from "./move.js";
 import type { Placed } from "./move.js";
@@ -22,7 +22,7 @@ import type { AdmissionMetrics } from "./metrics.js";
 import { countAdmission, noAdmissionMetrics } from "./metrics.js";
 import type { Observed } from "./status.js";
 import { computeStatus } from "./status.js";
-import { nextVersion } from "./version.js";
+import type { VersionLedger } from "./version.js";
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 
@@ -36,6 +36,8 @@ export interface FineTuneJobDeps {
   trainer: TrainerConfig;
   /** How long an auto-placed training pod may stay unschedulable before the run moves pools. */
   unschedulableTimeoutMs: number;
+  /** Versions reserved by this process and not yet visible in the cache. */
+  versions: VersionLedger;
   admissions?: AdmissionMetrics;
 }
 
@@ -48,6 +50,7 @@ export async function reconcileFineTuneJob(
   const ftj = await deps.client.get<FineTuneJob>(Kinds.FineTuneJob, key, { fresh: true });
   if (!ftj) return {}; // deleted: owner references collect the training objects
   const version = ftj.status?.version ?? (await reserveVersion(ftj, deps));
+  // The version is recorded in status by the one status write below, with the placement.
   const pools = deps.pools();
   const observed: Observed = { ftj, now: deps.now(), placement: undefined, version, pods: [] };
   let result: ReconcileResult = {};
@@ -67,12 +70,15 @@ export async function reconcileFineTuneJob(
 async function reserveVersion(ftj: FineTuneJob, deps: FineTuneJobDeps): Promise<string> {
   const namespace = ftj.metadata.namespace;
   const scope = namespace ? { namespace } : {};
+  const input = await deps.client.get<V1ConfigMap>(Kinds.ConfigMap, {
+    ...scope,
+    name: trainerNames(ftj.metadata.name).input,
+  });
+  const given = versionGivenToTrainer(ftj, input);
+  if (given) return given;
   const versions = await deps.client.list<ModelVersion>(Kinds.ModelVersion, scope);
   const runs = await deps.client.list<FineTuneJob>(Kinds.FineTuneJob, scope);
-  const version = nextVersion(ftj.spec.model, versions, runs);
-  // Recorded before anything else happens, so a retry can never register two versions.
-  await deps.client.patchStatus(Kinds.FineTuneJob, key(ftj), { ...ftj.status, version });
-  return version;
+  return deps.versions.reserve(ftj, versions, runs);
 }
 
 /** Keeps a placement once made; otherwise places the run now. */
@@ -183,6 +189,9 @@ async function register(observed: Observed, pool: GpuPool, deps: FineTuneJobDeps
     observed.modelVersion = ftj.status.modelVersion;
     return;
   }
+  // The version must be in status before the ModelVersion exists; this reconcile's
+  // status write records it and the next one registers.
+  if (!ftj.status?.version) return;
   const result = readResult(observed.pods);
   if (!result.ok) {
     observed.invalidResult = result.error;
