@@ -7,6 +7,8 @@
 // Admitted=True with the Job created), their ratio, the operator's API writes per
 // FineTuneJob (from its own kubetune_operator_api_writes_total), and its RSS.
 import { readFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
+import type { RequestOptions } from "node:https";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
@@ -14,6 +16,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { startCluster, stopCluster } from "../e2e/cluster/src/cluster.js";
 import { createNamespace, loadKubeConfig } from "../e2e/support/kube.js";
 import { spawnOperator } from "../e2e/support/operator-process.js";
+import { withSharedAgent } from "../operator/src/runtime/shared-agent.js";
 
 const { values } = parseArgs({ options: { jobs: { type: "string", default: "100" } } });
 const jobs = Number(values.jobs);
@@ -70,6 +73,37 @@ async function operatorMetrics(): Promise<string> {
   return (await fetch(`http://127.0.0.1:${HEALTH_PORT}/metrics`)).text();
 }
 
+/** User + system CPU seconds a process has used so far (Linux /proc, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  const fields =
+    readFileSync(`/proc/${String(pid)}/stat`, "utf8")
+      .split(") ")[1]
+      ?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Writes the API server has served so far, from its own apiserver_request_total. */
+async function apiServerWrites(kc: KubeConfig): Promise<number> {
+  const options: RequestOptions = {};
+  await kc.applyToHTTPSOptions(options);
+  const server = kc.getCurrentCluster()?.server ?? "";
+  const text = await new Promise<string>((resolve, reject) => {
+    httpsGet(`${server}/metrics`, options, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => {
+        resolve(body);
+      });
+    }).on("error", reject);
+  });
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("apiserver_request_total{"))
+    .filter((line) => /verb="(POST|PUT|PATCH|APPLY|DELETE)"/.test(line))
+    .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+}
+
 function sumOf(metrics: string, name: string): number {
   return metrics
     .split("\n")
@@ -81,7 +115,8 @@ const { state } = await startCluster({ name: "bench" });
 const kc = loadKubeConfig(state.kubeconfig);
 try {
   const raw = await createNamespace(kc, "bench-raw");
-  const core = kc.makeApiClient(CoreV1Api);
+  // The peer gets the same keep-alive connection reuse the operator has.
+  const core = withSharedAgent(kc).makeApiClient(CoreV1Api);
   const rawSeconds = await timed(jobs, (i) =>
     core.createNamespacedConfigMap({
       namespace: raw.name,
@@ -91,7 +126,7 @@ try {
   const rawRate = jobs / rawSeconds;
 
   const ns = await createNamespace(kc, "bench-ftj");
-  const operator = spawnOperator(
+  const operator = await spawnOperator(
     state.kubeconfig,
     {
       KUBETUNE_NAMESPACE: ns.name,
@@ -107,6 +142,8 @@ try {
   )
     await sleep(200);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const cpuAtStart = cpuSeconds(operator.pid);
+  const clusterWritesAtStart = await apiServerWrites(kc);
   const start = performance.now();
   await timed(jobs, (i) =>
     custom.createNamespacedCustomObject({
@@ -119,9 +156,15 @@ try {
   );
   while ((await admittedWithJob(kc, ns.name)) < jobs) await sleep(100);
   const placedSeconds = (performance.now() - start) / 1000;
+  const operatorCpuSeconds = cpuSeconds(operator.pid) - cpuAtStart;
+  const clusterWrites = (await apiServerWrites(kc)) - clusterWritesAtStart;
   const placedRate = jobs / placedSeconds;
   await sleep(2000); // let trailing status writes land before counting
-  const writes = sumOf(await operatorMetrics(), "kubetune_operator_api_writes_total");
+  const metrics = await operatorMetrics();
+  const writes = sumOf(metrics, "kubetune_operator_api_writes_total");
+  const reconciles = sumOf(metrics, "kubetune_operator_reconcile_duration_seconds_count");
+  const reconcileSeconds = sumOf(metrics, "kubetune_operator_reconcile_duration_seconds_sum");
+  const queuedSeconds = sumOf(metrics, "kubetune_operator_workqueue_queue_duration_seconds_sum");
   const rss =
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${operator.pid}/status`, "utf8"))?.[1] ?? 0) /
     1024;
@@ -136,6 +179,19 @@ try {
     `ratio placed / raw writes:          ${(placedRate / rawRate).toFixed(2)} (target >= 0.3)`,
   );
   console.log(`operator API writes per FineTuneJob: ${(writes / jobs).toFixed(1)} (target <= 10)`);
+  for (const verb of ["apply", "create", "status", "delete", "event"])
+    console.log(
+      `  ${verb}: ${(sumOf(metrics, `kubetune_operator_api_writes_total{verb="${verb}"}`) / jobs).toFixed(1)}`,
+    );
+  console.log(
+    `API-server writes per FineTuneJob, all clients (create, operator, Job controller, scheduler, kwok): ${(clusterWrites / jobs).toFixed(1)}`,
+  );
+  console.log(
+    `operator CPU while placing: ${operatorCpuSeconds.toFixed(1)} s over ${placedSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `reconciles per FineTuneJob: ${(reconciles / jobs).toFixed(1)}, mean reconcile ${((1000 * reconcileSeconds) / reconciles).toFixed(0)} ms, mean queue wait ${((1000 * queuedSeconds) / reconciles).toFixed(0)} ms`,
+  );
   console.log(
     `operator RSS with ${jobs} FineTuneJobs and their Jobs cached: ${rss.toFixed(0)} MiB (target < 200)`,
   );

@@ -46,7 +46,7 @@ async function kubeconfigToUse(): Promise<string> {
 
 const kubeconfig = await kubeconfigToUse();
 await install(kubeconfig);
-const operator = spawnOperator(
+const operator = await spawnOperator(
   kubeconfig,
   {
     KUBETUNE_HEALTH_ADDR: process.env.KUBETUNE_HEALTH_ADDR ?? "127.0.0.1:8081",

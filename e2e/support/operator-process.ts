@@ -1,21 +1,18 @@
 // The operator as a separate process (the way it runs in a pod), for the sandbox and
-// the benchmarks: `tsx operator/src/main.ts` with the given kubeconfig and settings.
+// the benchmarks: built first, then `node operator/dist/main.js` with the given
+// kubeconfig and settings, as in the container image.
 import { spawn } from "node:child_process";
 import type { ChildProcess, StdioOptions } from "node:child_process";
-import { join } from "node:path";
-import { REPO_ROOT } from "../cluster/src/paths.js";
+import { OPERATOR_MAIN, buildOperator } from "../../operator/scripts/build.js";
 
-export function spawnOperator(
+export async function spawnOperator(
   kubeconfig: string,
   settings: Record<string, string>,
   stdio: StdioOptions,
-): ChildProcess {
-  return spawn(
-    process.execPath,
-    ["--import", "tsx", join(REPO_ROOT, "operator", "src", "main.ts")],
-    {
-      stdio,
-      env: { ...process.env, KUBECONFIG: kubeconfig, ...settings },
-    },
-  );
+): Promise<ChildProcess> {
+  await buildOperator();
+  return spawn(process.execPath, ["--enable-source-maps", OPERATOR_MAIN], {
+    stdio,
+    env: { ...process.env, KUBECONFIG: kubeconfig, ...settings },
+  });
 }

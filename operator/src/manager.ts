@@ -12,10 +12,13 @@ import {
   registerFineTuneJobMetrics,
 } from "./controllers/finetunejob/metrics.js";
 import { reconcileFineTuneJob } from "./controllers/finetunejob/reconciler.js";
+import type { FineTuneJobDeps } from "./controllers/finetunejob/reconciler.js";
+import { VersionLedger } from "./controllers/finetunejob/version.js";
 import { estimateMemory } from "./estimator/index.js";
 import { Controller, labelKeys, ownerKeys } from "./runtime/controller.js";
 import { apiEventRecorder } from "./runtime/event-recorder.js";
 import { startHealthServer } from "./runtime/health-server.js";
+import { withSharedAgent } from "./runtime/shared-agent.js";
 import { KindInformer } from "./runtime/informer.js";
 import { CachedKubeClient } from "./runtime/kube-client.js";
 import { Kinds } from "./runtime/kinds.js";
@@ -51,10 +54,11 @@ export class Manager {
   };
 
   constructor(
-    kc: KubeConfig,
+    kubeConfig: KubeConfig,
     private readonly config: OperatorConfig,
     private readonly log: Logger,
   ) {
+    const kc = withSharedAgent(kubeConfig);
     const watch = (kind: (typeof Kinds)[keyof typeof Kinds], labelSelector?: string) =>
       new KindInformer(kc, { kind, ...(labelSelector ? { labelSelector } : {}) }, log);
     const ftjs = watch(Kinds.FineTuneJob);
@@ -70,12 +74,7 @@ export class Manager {
       { kind: Kinds.ConfigMap, namespace: config.namespace },
       log,
     );
-    const cached = new Map(this.informers.map((i) => [i.watched.kind.kind, i]));
-    const client = new CachedKubeClient(kc, cached, (verb) => {
-      this.metrics.apiWrites.inc({ verb });
-    });
-    const events = apiEventRecorder(kc, log, config.identity);
-    const admissions = admissionCounters(this.metrics.registry);
+    const deps = this.fineTuneJobDeps(kc);
     this.controller = new Controller({
       name: "finetunejob",
       root: ftjs,
@@ -85,17 +84,7 @@ export class Manager {
         { informer: pods, toKeys: labelKeys(FINETUNEJOB_LABEL) },
         { informer: modelVersions, toKeys: labelKeys(FINETUNEJOB_LABEL) },
       ],
-      reconcile: (key) =>
-        reconcileFineTuneJob(key, {
-          client,
-          events,
-          now: () => new Date(),
-          pools: () => this.currentPools(),
-          estimate: estimateMemory,
-          trainer: { image: config.trainerImage },
-          unschedulableTimeoutMs: config.unschedulableTimeoutMs,
-          admissions,
-        }),
+      reconcile: (key) => reconcileFineTuneJob(key, deps),
       workers: config.workers,
       metrics: this.metrics,
       log,
@@ -126,6 +115,27 @@ export class Manager {
           log,
         )
       : undefined;
+  }
+
+  /** What the FineTuneJob reconciler works with: the cached client over this.informers, events, pools. */
+  private fineTuneJobDeps(kc: KubeConfig): FineTuneJobDeps {
+    const cached = new Map(this.informers.map((i) => [i.watched.kind.kind, i]));
+    const count = (verb: string) => {
+      this.metrics.apiWrites.inc({ verb });
+    };
+    return {
+      client: new CachedKubeClient(kc, cached, count),
+      events: apiEventRecorder(kc, this.log, this.config.identity, () => {
+        count("event");
+      }),
+      now: () => new Date(),
+      pools: () => this.currentPools(),
+      estimate: estimateMemory,
+      trainer: { image: this.config.trainerImage },
+      unschedulableTimeoutMs: this.config.unschedulableTimeoutMs,
+      versions: new VersionLedger(),
+      admissions: admissionCounters(this.metrics.registry),
+    };
   }
 
   /** Starts serving health, syncs the caches, then runs the controllers while leading. Resolves when leadership ends. */
