@@ -44,6 +44,14 @@ describe("dependency policy", () => {
     expect(installedVersions("typescript").map(majorMinor)).toEqual([[6, 0]]);
   });
 
+  it("keeps one @opentelemetry/api below 1.10, which the Node-20 SDK 2.x packages accept", () => {
+    const versions = new Set(installedVersions("@opentelemetry/api"));
+
+    expect([...versions].map(majorMinor)).toEqual([[1, 9]]);
+    for (const version of installedVersions("@opentelemetry/sdk-trace"))
+      expect(majorMinor(version)[0]).toBe(2);
+  });
+
   it("never runs the install scripts that download from outside the npm registry", () => {
     expect(manifest.allowScripts?.["onnxruntime-node"]).toBe(false);
     expect(Object.values(manifest.allowScripts ?? {}).filter(Boolean)).toEqual([]);

@@ -1,20 +1,41 @@
 // The operator's configuration, from its environment (the Deployment sets these; the
-// defaults suit a local run).
+// defaults suit a local run). A malformed value stops the operator at start with the
+// variable named, rather than running with NaN workers or a zero timeout.
 import { hostname } from "node:os";
 import type { OperatorConfig } from "./manager.js";
 
-const seconds = (value: string | undefined, fallback: number) => Number(value ?? fallback) * 1000;
+export class ConfigError extends Error {}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function hostPort(env: NodeJS.ProcessEnv): { host: string; port: number } {
+  const raw = env.KUBETUNE_HEALTH_ADDR ?? "0.0.0.0:8081";
+  const match = /^(.+):(\d{1,5})$/.exec(raw);
+  const port = Number(match?.[2]);
+  if (!match?.[1] || port > 65_535)
+    throw new ConfigError(`KUBETUNE_HEALTH_ADDR must be host:port, got "${raw}"`);
+  return { host: match[1], port };
+}
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OperatorConfig {
-  const [host = "0.0.0.0", port = "8081"] = (env.KUBETUNE_HEALTH_ADDR ?? "0.0.0.0:8081").split(":");
+  const workers = positive(env, "KUBETUNE_WORKERS", 4);
+  if (!Number.isInteger(workers))
+    throw new ConfigError(`KUBETUNE_WORKERS must be a whole number, got "${String(workers)}"`);
   return {
     namespace: env.KUBETUNE_NAMESPACE ?? "kubetune-system",
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
-    health: { host, port: Number(port) },
+    health: hostPort(env),
     leaderElection: env.KUBETUNE_LEADER_ELECTION !== "false",
     trainerImage: env.KUBETUNE_TRAINER_IMAGE ?? "kubetune/trainer:0.1.0",
-    unschedulableTimeoutMs: seconds(env.KUBETUNE_UNSCHEDULABLE_TIMEOUT_SECONDS, 300),
-    workers: Number(env.KUBETUNE_WORKERS ?? 4),
-    resyncMs: seconds(env.KUBETUNE_RESYNC_SECONDS, 600),
+    unschedulableTimeoutMs: 1000 * positive(env, "KUBETUNE_UNSCHEDULABLE_TIMEOUT_SECONDS", 300),
+    workers,
+    resyncMs: 1000 * positive(env, "KUBETUNE_RESYNC_SECONDS", 600),
   };
 }

@@ -1,12 +1,22 @@
 // The operator process: configuration → client → manager → run; SIGTERM drains in-flight
 // reconciles, releases the leader lease and exits.
 import { KubeConfig } from "@kubernetes/client-node";
+import { startTracing } from "@kubetune/telemetry";
 import { configFromEnv } from "./config.js";
 import { Manager } from "./manager.js";
 import { jsonLogger } from "./runtime/logger.js";
 
+// First, so every span the operator starts has somewhere to go (OTEL_EXPORTER_OTLP_ENDPOINT).
+const tracing = startTracing("kubetune-operator");
 const log = jsonLogger({ component: "kubetune-operator" });
-const config = configFromEnv();
+const config = (() => {
+  try {
+    return configFromEnv();
+  } catch (error) {
+    log.error({ err: String(error) }, "Invalid configuration");
+    process.exit(2);
+  }
+})();
 const kc = new KubeConfig();
 kc.loadFromDefault();
 const manager = new Manager(kc, config, log);
@@ -17,6 +27,7 @@ async function shutdown(signal: string): Promise<void> {
   state.stopping = true;
   log.info({ signal }, "Stopping");
   await manager.stop();
+  await tracing.shutdown();
   log.info({}, "Stopped");
   process.exit(0);
 }
@@ -28,6 +39,7 @@ log.info(
     namespace: config.namespace,
     identity: config.identity,
     server: kc.getCurrentCluster()?.server,
+    traces: tracing.endpoint ?? "not exported",
   },
   "Starting",
 );
