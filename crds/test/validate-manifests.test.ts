@@ -5,6 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
+// Each test starts a real process through tsx; on a busy 2-core machine that alone can
+// take seconds, so the harness waits longer than its 5 s default (no product timing here).
+const PROCESS_TEST_TIMEOUT_MS = 30_000;
+
 const root = join(import.meta.dirname, "..", "..");
 const script = join(root, "crds", "scripts", "validate-manifests.ts");
 
@@ -16,7 +20,7 @@ function run(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe("npm run validate", () => {
+describe("npm run validate", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("when every manifest is valid, lists them and exits 0", () => {
     const { code, out } = run("examples");
 

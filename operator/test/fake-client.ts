@@ -8,6 +8,7 @@ import type {
   ListOptions,
   ObjectKey,
 } from "../src/runtime/client.js";
+import { applyMergePatch, mergePatchBetween } from "../src/runtime/merge-patch.js";
 import { RejectedError, keyOf } from "../src/runtime/client.js";
 import type { ResourceKind } from "../src/runtime/kinds.js";
 
@@ -65,10 +66,17 @@ export class FakeClient implements KubeClient {
     return Promise.resolve("created");
   }
 
-  patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void> {
+  /** Applies the merge patch the real client would send, as the API server would. */
+  patchStatus(
+    kind: ResourceKind,
+    key: ObjectKey,
+    status: object,
+    previous: object | undefined,
+  ): Promise<void> {
     const stored = this.objects.get(this.id(kind.kind, key));
     if (!stored) return Promise.reject(new Error(`${kind.kind} ${key.name} not found`));
-    stored.status = structuredClone(status);
+    const patch = mergePatchBetween(previous ?? {}, structuredClone(status));
+    stored.status = applyMergePatch(stored.status, patch);
     return Promise.resolve();
   }
 

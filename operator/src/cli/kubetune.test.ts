@@ -5,6 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
+// Each test starts a real process through tsx; on a busy 2-core machine that alone can
+// take seconds, so the harness waits longer than its 5 s default (no product timing here).
+const PROCESS_TEST_TIMEOUT_MS = 30_000;
+
 const root = join(import.meta.dirname, "..", "..", "..");
 const cli = join(import.meta.dirname, "kubetune.ts");
 const example = join(root, "examples", "finetunejob-qlora.yaml");
@@ -51,7 +55,7 @@ spec:
   output: { uri: "s3://models/arxiv-classifier/", format: gguf }
 `;
 
-describe("kubetune estimate", () => {
+describe("kubetune estimate", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("when given the example QLoRA FineTuneJob, prints the breakdown, both pools fitting and t4 as auto's pick", () => {
     const { code, stdout, stderr } = kubetune("estimate", "-f", example);
 
@@ -204,7 +208,7 @@ describe("kubetune estimate", () => {
   });
 });
 
-describe("kubetune", () => {
+describe("kubetune", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     { situation: "no command", args: [], wantCode: 2, wantStream: "stderr" },
     { situation: "--help", args: ["--help"], wantCode: 0, wantStream: "stdout" },

@@ -45,8 +45,17 @@ export interface KubeClient {
    * Throws RejectedError when the API server refuses the object as invalid.
    */
   create(object: ApiObject): Promise<"created" | "exists">;
-  /** Replaces the status subresource (a merge patch of `status`). */
-  patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void>;
+  /**
+   * Sets the status subresource to `status`, sent as a merge patch from `previous` (the
+   * status the caller read): only changed fields travel, and fields `status` no longer
+   * has are removed.
+   */
+  patchStatus(
+    kind: ResourceKind,
+    key: ObjectKey,
+    status: object,
+    previous: object | undefined,
+  ): Promise<void>;
   delete(kind: ResourceKind, key: ObjectKey): Promise<void>;
 }
 

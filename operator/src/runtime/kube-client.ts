@@ -12,6 +12,7 @@ import type { ApiObject, KubeClient, ListOptions, ObjectKey } from "./client.js"
 import { FIELD_MANAGER, RejectedError } from "./client.js";
 import type { KindInformer } from "./informer.js";
 import type { ResourceKind } from "./kinds.js";
+import { mergePatchBetween } from "./merge-patch.js";
 
 const matchesLabels = (object: KubernetesObject, labels: Record<string, string> = {}) =>
   Object.entries(labels).every(([key, value]) => object.metadata?.labels?.[key] === value);
@@ -119,7 +120,12 @@ export class CachedKubeClient implements KubeClient {
     }
   }
 
-  async patchStatus(kind: ResourceKind, key: ObjectKey, status: object): Promise<void> {
+  async patchStatus(
+    kind: ResourceKind,
+    key: ObjectKey,
+    status: object,
+    previous: object | undefined,
+  ): Promise<void> {
     this.countWrite("status");
     const [group = "", version = ""] = kind.apiVersion.split("/");
     await this.custom.patchNamespacedCustomObjectStatus(
@@ -129,7 +135,7 @@ export class CachedKubeClient implements KubeClient {
         plural: kind.plural,
         namespace: key.namespace ?? "",
         name: key.name,
-        body: { status },
+        body: { status: mergePatchBetween(previous ?? {}, status) },
         fieldManager: FIELD_MANAGER,
       },
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),

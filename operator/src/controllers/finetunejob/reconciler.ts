@@ -221,7 +221,7 @@ async function writeStatus(
   deps: FineTuneJobDeps,
 ): Promise<void> {
   if (isDeepStrictEqual(ftj.status, status)) return;
-  await deps.client.patchStatus(Kinds.FineTuneJob, key(ftj), status);
+  await deps.client.patchStatus(Kinds.FineTuneJob, key(ftj), status, ftj.status);
   recordTransitions(ftj, status, deps.events);
   countAdmission(ftj.status, status, deps.admissions ?? noAdmissionMetrics);
 }
