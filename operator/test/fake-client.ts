@@ -8,6 +8,7 @@ import type {
   ListOptions,
   ObjectKey,
 } from "../src/runtime/client.js";
+import { deepFreeze } from "../src/runtime/lean-objects.js";
 import { applyMergePatch, mergePatchBetween } from "../src/runtime/merge-patch.js";
 import { RejectedError, keyOf } from "../src/runtime/client.js";
 import type { ResourceKind } from "../src/runtime/kinds.js";
@@ -34,14 +35,15 @@ export class FakeClient implements KubeClient {
     return Promise.resolve(found ? (structuredClone(found) as T) : undefined);
   }
 
-  list<T extends ApiObject>(kind: ResourceKind, options: ListOptions = {}): Promise<T[]> {
+  /** Frozen copies, like the real client's cached lists, so a reconciler that changes one fails. */
+  list<T extends ApiObject>(kind: ResourceKind, options: ListOptions = {}): Promise<readonly T[]> {
     const matches = [...this.objects.values()].filter(
       (o) =>
         o.kind === kind.kind &&
         (!options.namespace || o.metadata?.namespace === options.namespace) &&
         Object.entries(options.labels ?? {}).every(([k, v]) => o.metadata?.labels?.[k] === v),
     );
-    return Promise.resolve(matches.map((o) => structuredClone(o) as T));
+    return Promise.resolve(matches.map((o) => deepFreeze(structuredClone(o) as T)));
   }
 
   apply(object: ApiObject): Promise<void> {

@@ -37,7 +37,11 @@ export interface KubeClient {
     key: ObjectKey,
     options?: { fresh?: boolean },
   ): Promise<T | undefined>;
-  list<T extends ApiObject>(kind: ResourceKind, options?: ListOptions): Promise<T[]>;
+  /**
+   * Objects of a kind, from the cache when there is one. Listed objects are shared and
+   * frozen: copy one (structuredClone) before changing it.
+   */
+  list<T extends ApiObject>(kind: ResourceKind, options?: ListOptions): Promise<readonly T[]>;
   /** Server-side apply as kubetune-operator, taking ownership of conflicting fields. */
   apply(object: ApiObject): Promise<void>;
   /**

@@ -1,10 +1,11 @@
 // A read cache per watched kind over client-node's list/watch. client-node relists on an
 // expired resourceVersion (410) by itself; on any other error it stops, so we restart it
-// with backoff. All informers share the process's one KubeConfig and HTTP agent.
+// with backoff. Cached objects are lean (lean-objects.ts). All informers share the process's one KubeConfig and HTTP agent.
 import type { Informer, KubeConfig, KubernetesObject, ObjectCache } from "@kubernetes/client-node";
-import { KubernetesObjectApi, makeInformer } from "@kubernetes/client-node";
+import { KubernetesObjectApi, ListWatch } from "@kubernetes/client-node";
 import type { ResourceKind } from "./kinds.js";
 import { collectionPath } from "./kinds.js";
+import { LeanWatch, forCache } from "./lean-objects.js";
 import type { Logger } from "./logger.js";
 
 export type Cache = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
@@ -31,8 +32,8 @@ export class KindInformer {
   ) {
     const api = KubernetesObjectApi.makeApiClient(kc);
     const { kind, namespace, labelSelector } = watched;
-    const list = () =>
-      api.list(
+    const list = async () => {
+      const page = await api.list(
         kind.apiVersion,
         kind.kind,
         namespace,
@@ -42,7 +43,11 @@ export class KindInformer {
         undefined,
         labelSelector,
       );
-    this.cache = makeInformer(kc, collectionPath(kind, namespace), list, labelSelector);
+      page.items.forEach(forCache);
+      return page;
+    };
+    const path = collectionPath(kind, namespace);
+    this.cache = new ListWatch(path, new LeanWatch(kc), list, false, labelSelector);
     this.cache.on("connect", () => {
       this.synced = true;
       this.failures = 0;

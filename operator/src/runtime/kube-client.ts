@@ -70,13 +70,17 @@ export class CachedKubeClient implements KubeClient {
     }
   }
 
-  async list<T extends ApiObject>(kind: ResourceKind, options: ListOptions = {}): Promise<T[]> {
+  async list<T extends ApiObject>(
+    kind: ResourceKind,
+    options: ListOptions = {},
+  ): Promise<readonly T[]> {
     const informer = this.informerFor(kind);
     if (informer) {
+      // Cached objects are frozen (lean-objects.ts): the cache's own objects, no copies.
       const items = informer.cache
         .list(options.namespace)
         .filter((o) => matchesLabels(o, options.labels));
-      return structuredClone(items) as unknown as T[];
+      return items as unknown as T[];
     }
     const selector =
       Object.entries(options.labels ?? {})
