@@ -117,13 +117,16 @@ try {
   const raw = await createNamespace(kc, "bench-raw");
   // The peer gets the same keep-alive connection reuse the operator has.
   const core = withSharedAgent(kc).makeApiClient(CoreV1Api);
-  const rawSeconds = await timed(jobs, (i) =>
-    core.createNamespacedConfigMap({
-      namespace: raw.name,
-      body: { metadata: { name: `cm-${i}` }, data: { i: String(i) } },
-    }),
-  );
-  const rawRate = jobs / rawSeconds;
+  const rawWrites = async (round: string) =>
+    jobs /
+    (await timed(jobs, (i) =>
+      core.createNamespacedConfigMap({
+        namespace: raw.name,
+        body: { metadata: { name: `cm-${round}-${i}` }, data: { i: String(i) } },
+      }),
+    ));
+  // Measured before and after the runs, and averaged: the machine's load drifts.
+  const rawBefore = await rawWrites("before");
 
   const ns = await createNamespace(kc, "bench-ftj");
   const operator = await spawnOperator(
@@ -172,9 +175,13 @@ try {
   const jobsCreated = (await kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: ns.name }))
     .items.length;
   operator.kill("SIGTERM");
+  const rawAfter = await rawWrites("after");
+  const rawRate = (rawBefore + rawAfter) / 2;
 
   console.log(`FineTuneJobs: ${jobs}, concurrency ${CONCURRENCY}, Jobs created: ${jobsCreated}`);
-  console.log(`raw API writes (ConfigMap creates): ${rawRate.toFixed(1)}/s`);
+  console.log(
+    `raw API writes (ConfigMap creates): ${rawRate.toFixed(1)}/s (before ${rawBefore.toFixed(1)}, after ${rawAfter.toFixed(1)})`,
+  );
   console.log(`FineTuneJobs admitted and placed:   ${placedRate.toFixed(1)}/s`);
   console.log(
     `ratio placed / raw writes:          ${(placedRate / rawRate).toFixed(2)} (target >= 0.3)`,

@@ -24,7 +24,10 @@ export const TRAINER_ENV = {
   progressConfigMap: "KUBETUNE_PROGRESS_CONFIGMAP",
   namespace: "KUBETUNE_NAMESPACE",
 } as const;
-/** The key of the progress ConfigMap the trainer patches while it runs. */
+/**
+ * The key the trainer patches, while it runs, in the ConfigMap named by
+ * KUBETUNE_PROGRESS_CONFIGMAP (the run's one ConfigMap, which also holds its input).
+ */
 export const PROGRESS_KEY = "progress.json";
 
 export const TrainerInput = Struct(
@@ -47,7 +50,7 @@ export const TrainerProgress = Struct(
     loss: Type.Optional(Decimal({ description: "Latest training loss." })),
     time: Timestamp({ description: "When the trainer wrote this report." }),
   },
-  { description: "Progress the trainer writes to its progress ConfigMap." },
+  { description: "Progress the trainer writes to its run's ConfigMap (PROGRESS_KEY)." },
 );
 
 export const TrainerResult = Struct(

@@ -225,7 +225,7 @@ describe("FineTuneJob on the local cluster", () => {
     await kc
       .makeApiClient(CoreV1Api)
       .patchNamespacedConfigMap(
-        { name: "contract-progress", namespace, body: { data: { "progress.json": progress } } },
+        { name: "contract-trainer", namespace, body: { data: { "progress.json": progress } } },
         setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
       );
 

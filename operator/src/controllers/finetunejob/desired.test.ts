@@ -37,7 +37,7 @@ describe("desiredObjects", () => {
   });
 
   it("when rendered, gives the trainer its resolved input with the version and compute dtype", () => {
-    const input = JSON.parse(render().input.data?.["finetunejob.json"] ?? "{}") as Record<
+    const input = JSON.parse(render().exchange.data?.["finetunejob.json"] ?? "{}") as Record<
       string,
       unknown
     >;
@@ -50,18 +50,31 @@ describe("desiredObjects", () => {
     });
   });
 
-  it("when rendered, lets the trainer's service account patch only its own progress ConfigMap", () => {
-    const { role, roleBinding, job } = render();
+  it("when rendered, lets the trainer's service account patch only its own run's ConfigMap", () => {
+    const { role, roleBinding, job, exchange } = render();
 
     expect(role.rules).toEqual([
       {
         apiGroups: [""],
         resources: ["configmaps"],
-        resourceNames: ["ftj-a-progress"],
+        resourceNames: ["ftj-a-trainer"],
         verbs: ["get", "patch", "update"],
       },
     ]);
+    expect(exchange.metadata?.name).toBe("ftj-a-trainer");
     expect(roleBinding.subjects?.[0]?.name).toBe(job.spec?.template.spec?.serviceAccountName);
+  });
+
+  it("when rendered, mounts only the input key, so the trainer's own reports never appear as input", () => {
+    const { job } = render();
+    const pod = job.spec?.template.spec;
+    const env = pod?.containers[0]?.env ?? [];
+
+    expect(pod?.volumes?.[0]?.configMap).toEqual({
+      name: "ftj-a-trainer",
+      items: [{ key: "finetunejob.json", path: "finetunejob.json" }],
+    });
+    expect(env).toContainEqual({ name: "KUBETUNE_PROGRESS_CONFIGMAP", value: "ftj-a-trainer" });
   });
 
   it("when the spec sets limits, image and pod metadata, passes them through", () => {

@@ -34,8 +34,8 @@ export function trainerNames(ftjName: string) {
     job: `${ftjName}-trainer`,
     serviceAccount: `${ftjName}-trainer`,
     role: `${ftjName}-trainer`,
-    input: `${ftjName}-input`,
-    progress: `${ftjName}-progress`,
+    /** One ConfigMap carries both directions: the input and the progress reports. */
+    exchange: `${ftjName}-trainer`,
   };
 }
 
@@ -43,12 +43,11 @@ export interface DesiredObjects {
   serviceAccount: V1ServiceAccount;
   role: V1Role;
   roleBinding: V1RoleBinding;
-  input: V1ConfigMap;
-  progress: V1ConfigMap;
+  exchange: V1ConfigMap;
   job: V1Job;
 }
 
-/** The key of the input ConfigMap the trainer reads (mounted at TRAINER_INPUT_PATH). */
+/** The exchange ConfigMap's key the trainer reads (mounted alone at TRAINER_INPUT_PATH). */
 export const INPUT_KEY = "finetunejob.json";
 
 export function desiredObjects(input: DesiredInput): DesiredObjects {
@@ -71,12 +70,13 @@ export function desiredObjects(input: DesiredInput): DesiredObjects {
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
       metadata: meta(names.role),
-      // Least privilege: the trainer may only report into its own progress ConfigMap.
+      // Least privilege: the trainer may only write into its own run's ConfigMap. It could
+      // also rewrite its own input there, which only it reads after it starts.
       rules: [
         {
           apiGroups: [""],
           resources: ["configmaps"],
-          resourceNames: [names.progress],
+          resourceNames: [names.exchange],
           verbs: ["get", "patch", "update"],
         },
       ],
@@ -88,14 +88,14 @@ export function desiredObjects(input: DesiredInput): DesiredObjects {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: names.role },
       subjects: [{ kind: "ServiceAccount", name: names.serviceAccount, namespace }],
     },
-    input: {
+    // The operator applies only the input key; the trainer's PROGRESS_KEY is the trainer's
+    // field (another field manager), which server-side apply leaves alone.
+    exchange: {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: meta(names.input),
+      metadata: meta(names.exchange),
       data: { [INPUT_KEY]: trainerInputJson(input) },
     },
-    // Created empty; the trainer owns its data, so the operator never applies a data field.
-    progress: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(names.progress) },
     job: trainingJob(input, meta(names.job), names),
   };
 }
@@ -167,7 +167,7 @@ function trainingJob(
               image: spec.trainer?.image ?? input.trainer.image,
               env: [
                 { name: TRAINER_ENV.input, value: TRAINER_INPUT_PATH },
-                { name: TRAINER_ENV.progressConfigMap, value: names.progress },
+                { name: TRAINER_ENV.progressConfigMap, value: names.exchange },
                 {
                   name: TRAINER_ENV.namespace,
                   valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } },
@@ -179,7 +179,12 @@ function trainingJob(
               terminationMessagePolicy: "FallbackToLogsOnError",
             },
           ],
-          volumes: [{ name: "input", configMap: { name: names.input } }],
+          volumes: [
+            {
+              name: "input",
+              configMap: { name: names.exchange, items: [{ key: INPUT_KEY, path: INPUT_KEY }] },
+            },
+          ],
         },
       },
     },

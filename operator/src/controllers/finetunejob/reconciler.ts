@@ -72,7 +72,7 @@ async function reserveVersion(ftj: FineTuneJob, deps: FineTuneJobDeps): Promise<
   const scope = namespace ? { namespace } : {};
   const input = await deps.client.get<V1ConfigMap>(Kinds.ConfigMap, {
     ...scope,
-    name: trainerNames(ftj.metadata.name).input,
+    name: trainerNames(ftj.metadata.name).exchange,
   });
   const given = versionGivenToTrainer(ftj, input);
   if (given) return given;
@@ -138,7 +138,7 @@ async function run(
     labels: { [FINETUNEJOB_LABEL]: ftj.metadata.name },
   });
   observed.progress = readProgress(
-    await deps.client.get<V1ConfigMap>(Kinds.ConfigMap, { ...scope, name: names.progress }),
+    await deps.client.get<V1ConfigMap>(Kinds.ConfigMap, { ...scope, name: names.exchange }),
   );
   if (jobCondition(observed.job, "Complete")) await register(observed, placement.pool, deps);
   return moveIfStuck(observed, placed, deps);
@@ -158,11 +158,9 @@ async function applyChildren(
 ): Promise<void> {
   const hash = desiredHash(objects);
   if (existing?.metadata?.annotations?.[DESIRED_HASH] === hash) return;
-  const { serviceAccount, role, roleBinding, input, progress, job } = objects;
+  const { serviceAccount, role, roleBinding, exchange, job } = objects;
   job.metadata = Object.assign({}, job.metadata, { annotations: { [DESIRED_HASH]: hash } });
-  await Promise.all(
-    [serviceAccount, role, roleBinding, input, progress].map((o) => deps.client.apply(o)),
-  );
+  await Promise.all([serviceAccount, role, roleBinding, exchange].map((o) => deps.client.apply(o)));
   await deps.client.apply(job); // last: the trainer must find its input and its RBAC
 }
 
