@@ -89,6 +89,7 @@ export class Manager {
       metrics: this.metrics,
       log,
       resyncMs: config.resyncMs,
+      ignoreStatusUpdates: true,
     });
     registerFineTuneJobMetrics(
       this.metrics.registry,

@@ -35,9 +35,21 @@ export interface ControllerOptions {
   log: Logger;
   /** Every root key is reconciled again this often, whatever happened (level-based safety net). */
   resyncMs: number;
+  /**
+   * Skip root updates that changed only status (and other fields the API server bumps):
+   * the controller writes that status itself, so reconciling again for it is wasted work.
+   * A reconciler that needs another pass after its own write asks with requeueAfterMs.
+   */
+  ignoreStatusUpdates?: boolean;
 }
 
 const tracer = trace.getTracer("kubetune-operator");
+
+/** What of an object a status-only update leaves unchanged. */
+function beyondStatus(object: KubernetesObject): string {
+  const { generation, deletionTimestamp, labels, annotations, finalizers } = object.metadata ?? {};
+  return JSON.stringify([generation, deletionTimestamp, labels, annotations, finalizers]);
+}
 
 /** Keys of the owners of a given kind named in an object's ownerReferences. */
 export function ownerKeys(kind: string): (object: KubernetesObject) => string[] {
@@ -60,18 +72,31 @@ export class Controller {
   private resync: NodeJS.Timeout | undefined;
   private workers: Promise<void>[] = [];
 
+  /** What the reconciler last saw of each root object beyond its status. */
+  private readonly seen = new Map<string, string>();
+
   constructor(private readonly options: ControllerOptions) {
     this.queue = new WorkQueue({ metrics: options.metrics.queueMetrics(options.name) });
-    const enqueueSelf = (object: KubernetesObject) => {
-      this.enqueue([keyString(keyOfObject(object))]);
-    };
     for (const verb of ["add", "update", "delete"] as const) {
-      options.root.cache.on(verb, enqueueSelf);
+      options.root.cache.on(verb, (object) => {
+        this.rootChanged(verb, object);
+      });
       for (const watch of options.watches)
         watch.informer.cache.on(verb, (object) => {
           this.enqueue(watch.toKeys(object));
         });
     }
+  }
+
+  private rootChanged(verb: "add" | "update" | "delete", object: KubernetesObject): void {
+    const key = keyString(keyOfObject(object));
+    if (verb === "delete") this.seen.delete(key);
+    else if (this.options.ignoreStatusUpdates) {
+      const signature = beyondStatus(object);
+      if (verb === "update" && this.seen.get(key) === signature) return;
+      this.seen.set(key, signature);
+    }
+    this.enqueue([key]);
   }
 
   enqueue(keys: string[]): void {

@@ -200,6 +200,24 @@ describe("reconcileFineTuneJob", () => {
     expect(status).toMatchObject({ modelVersion: "ftj-a", gpuSeconds: 1800 });
   });
 
+  it("when the run succeeded before status recorded its version, records it first and registers on the pass it asks for", async () => {
+    const { client, reconcile } = setup();
+    await reconcile();
+    client.update(Kinds.FineTuneJob, key, (ftj) => {
+      delete (ftj as FineTuneJob).status?.version;
+    });
+    completeJob(client, goodResult);
+
+    const first = await reconcile();
+    const registeredEarly = await client.list<ModelVersion>(Kinds.ModelVersion);
+    await reconcile();
+
+    expect(first.requeueAfterMs).toBeGreaterThan(0);
+    expect(registeredEarly).toEqual([]);
+    const versions = await client.list<ModelVersion>(Kinds.ModelVersion);
+    expect(versions.map((mv) => mv.spec.version)).toEqual(["v1"]);
+  });
+
   it("when the trainer's result is not JSON, fails the run with InvalidResult and registers nothing", async () => {
     const { client, reconcile } = setup();
     await reconcile();

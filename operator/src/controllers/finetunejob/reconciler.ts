@@ -62,6 +62,7 @@ export async function reconcileFineTuneJob(
       result = await run(observed, { pools, placement: observed.placement }, deps);
   }
   await writeStatus(ftj, computeStatus(observed), deps);
+  if (observed.registerNext) return { requeueAfterMs: 1 };
   // Watches on the Job, its pods and its ConfigMaps bring every change; the only timed
   // requeue is the unschedulable-timeout check.
   return result;
@@ -177,19 +178,21 @@ function isCurrent(existing: V1Job, desired: V1Job): boolean {
   );
 }
 
-async function register(observed: Observed, pool: GpuPool, deps: FineTuneJobDeps): Promise<void> {
+/** Whether this pass may register the result; notes in `observed` why not. */
+function readyToRegister(observed: Observed): boolean {
   const { ftj } = observed;
-  if (!isServable(ftj)) {
-    observed.artifactOnly = true;
-    return;
-  }
-  if (ftj.status?.modelVersion) {
-    observed.modelVersion = ftj.status.modelVersion;
-    return;
-  }
+  if (!isServable(ftj)) observed.artifactOnly = true;
+  else if (ftj.status?.modelVersion) observed.modelVersion = ftj.status.modelVersion;
   // The version must be in status before the ModelVersion exists; this reconcile's
-  // status write records it and the next one registers.
-  if (!ftj.status?.version) return;
+  // status write records it and the next one, which it asks for, registers.
+  else if (!ftj.status?.version) observed.registerNext = true;
+  else return true;
+  return false;
+}
+
+async function register(observed: Observed, pool: GpuPool, deps: FineTuneJobDeps): Promise<void> {
+  if (!readyToRegister(observed)) return;
+  const { ftj } = observed;
   const result = readResult(observed.pods);
   if (!result.ok) {
     observed.invalidResult = result.error;

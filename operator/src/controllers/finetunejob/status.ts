@@ -34,6 +34,8 @@ export interface Observed {
   artifactOnly?: boolean | undefined;
   /** The API server refused the ModelVersion built from the result. */
   refusedModelVersion?: string | undefined;
+  /** The run succeeded before its version was in status: register on the next pass. */
+  registerNext?: boolean;
   /** Pools the run was moved away from because its pod stayed unschedulable. */
   triedPools?: string[] | undefined;
 }
