@@ -85,7 +85,7 @@ describe("faulty backends", () => {
       "the backend answers 500 without a JSON error",
       "error-text" as const,
       502,
-      "without a JSON error",
+      "answered 500 with a body that is not JSON",
     ],
     [
       "the backend answers too few results",
