@@ -4,7 +4,7 @@
 // router's outgoing calls, and can be told to misbehave (slow, down, errors, garbage).
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { ClassifyRequest, ClassifyResult } from "@kubetune/api";
 
 export type Behaviour = "ok" | "slow" | "error-json" | "error-text" | "garbage" | "wrong-count";
@@ -73,7 +73,9 @@ function stream(res: ServerResponse, name: string): void {
     res.write(`data: ${JSON.stringify(chunk)}\n\n`);
     sent++;
   }, 50);
-  res.once("close", () => clearInterval(timer));
+  res.once("close", () => {
+    clearInterval(timer);
+  });
 }
 
 function answer(
@@ -83,7 +85,9 @@ function answer(
   res: ServerResponse,
 ) {
   const misbehaviour: Partial<Record<Behaviour, () => void>> = {
-    "error-json": () => json(res, 500, { error: `${options.name} failed` }),
+    "error-json": () => {
+      json(res, 500, { error: `${options.name} failed` });
+    },
     "error-text": () => {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal Server Error");
@@ -94,19 +98,26 @@ function answer(
     },
   };
   const special = misbehaviour[backend.behaviour];
-  if (special) return special();
+  if (special) {
+    special();
+    return;
+  }
   if (received.path === "/v1/classify") {
     const results = classifyResults(received.body, options);
     if (backend.behaviour === "wrong-count") results.pop();
-    return json(res, 200, {
+    json(res, 200, {
       model: "arxiv-classifier",
       version: options.version ?? options.name,
       results,
     });
+    return;
   }
   const body = JSON.parse(received.body || "{}") as { stream?: boolean };
-  if (body.stream === true) return stream(res, options.name);
-  return json(res, 200, {
+  if (body.stream === true) {
+    stream(res, options.name);
+    return;
+  }
+  json(res, 200, {
     object: "text_completion",
     model: options.name,
     choices: [{ text: "ok" }],
@@ -114,8 +125,8 @@ function answer(
 }
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
-  const sockets = new Set<import("node:net").Socket>();
-  let backend: Backend | undefined;
+  const sockets = new Set<Socket>();
+  const state: { backend?: Backend } = {};
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -125,10 +136,12 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
         headers: req.headers,
         body: Buffer.concat(chunks).toString(),
       };
-      const self = backend as Backend;
+      const self = state.backend as Backend;
       self.received.push(received);
       const delay = self.behaviour === "slow" ? self.delayMs : 0;
-      setTimeout(() => answer(self, options, received, res), delay);
+      setTimeout(() => {
+        answer(self, options, received, res);
+      }, delay);
     });
   });
   server.on("connection", (socket) => {
@@ -137,7 +150,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  backend = {
+  const backend: Backend = {
     url: `http://127.0.0.1:${port}`,
     received: [],
     behaviour: "ok",
@@ -145,9 +158,12 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
+  state.backend = backend;
   return backend;
 }
 
@@ -156,6 +172,10 @@ export async function deadUrl(): Promise<string> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return `http://127.0.0.1:${port}`;
 }

@@ -42,40 +42,57 @@ afterAll(async () => {
 
 describe("bad input", () => {
   it.each([
-    ["an unknown path", "POST", "/v1/embeddings", "{}", 404, "no route for POST /v1/embeddings"],
-    ["a GET on classify", "GET", "/v1/classify", undefined, 405, "/v1/classify accepts POST only"],
-    ["a body that is not JSON", "POST", "/v1/classify", "{oops", 400, "request body is not JSON"],
-    [
-      "a classify body without documents",
-      "POST",
-      "/v1/classify",
-      '{"documents":[]}',
-      400,
-      "documents",
-    ],
-    [
-      "a classify body with an unknown field",
-      "POST",
-      "/v1/classify",
-      '{"documents":[{"id":"a","text":"t"}],"x":1}',
-      400,
-      "x",
-    ],
-  ])(
-    "when %s, answers a JSON error naming the problem",
-    async (_case, method, path, body, status, message) => {
-      const router = await routerTo([backend.url]);
-
-      const response = await fetch(`${router.url}${path}`, {
-        method,
-        ...(body === undefined ? {} : { body }),
-      });
-
-      const got = await errorOf(response);
-      expect(got.status).toBe(status);
-      expect(String(got.error)).toContain(message);
+    {
+      case: "an unknown path",
+      method: "POST",
+      path: "/v1/embeddings",
+      body: "{}",
+      status: 404,
+      message: "no route for POST /v1/embeddings",
     },
-  );
+    {
+      case: "a GET on classify",
+      method: "GET",
+      path: "/v1/classify",
+      status: 405,
+      message: "/v1/classify accepts POST only",
+    },
+    {
+      case: "a body that is not JSON",
+      method: "POST",
+      path: "/v1/classify",
+      body: "{oops",
+      status: 400,
+      message: "request body is not JSON",
+    },
+    {
+      case: "a classify body without documents",
+      method: "POST",
+      path: "/v1/classify",
+      body: '{"documents":[]}',
+      status: 400,
+      message: "documents",
+    },
+    {
+      case: "a classify body with an unknown field",
+      method: "POST",
+      path: "/v1/classify",
+      body: '{"documents":[{"id":"a","text":"t"}],"x":1}',
+      status: 400,
+      message: "x",
+    },
+  ])("when $case, answers $status with a JSON error naming the problem", async (row) => {
+    const router = await routerTo([backend.url]);
+
+    const response = await fetch(`${router.url}${row.path}`, {
+      method: row.method,
+      ...(row.body === undefined ? {} : { body: row.body }),
+    });
+
+    const got = await errorOf(response);
+    expect(got.status).toBe(row.status);
+    expect(String(got.error)).toContain(row.message);
+  });
 });
 
 describe("faulty backends", () => {

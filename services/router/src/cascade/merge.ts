@@ -3,8 +3,6 @@
 // document that needed escalation but kept the encoder's answer says why.
 import type { ClassifyResult } from "@kubetune/api";
 
-export type SkipReason = "budget-exhausted" | "llm-failed";
-
 /** Index of every result whose top score is below the threshold. */
 export function unsureResults(results: readonly ClassifyResult[], threshold: number): number[] {
   const unsure: number[] = [];
