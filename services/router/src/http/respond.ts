@@ -77,16 +77,27 @@ export function endToEndHeaders(
   return kept;
 }
 
-/** Reads a request body, answering 413 past `limit` bytes. */
-export async function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads a request body, answering 413 past `limit` bytes. Plain events rather than an
+ * async iterator: this runs on every request, and the iterator costs measurably more.
+ */
+export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(new HttpError(413, `request body larger than ${limit} bytes`));
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.once("end", () => {
+      if (size > limit) reject(new HttpError(413, `request body larger than ${limit} bytes`));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
+    req.once("error", reject);
+  });
 }
