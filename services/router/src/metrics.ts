@@ -96,6 +96,21 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
+  /** One answered request: counted, and timed from `started` (a performance.now()). */
+  countRequest(
+    labels: { route: string; variant: string; api: string; code: number },
+    started: number,
+  ): void {
+    this.requests.inc(labels);
+    const { route, variant, api } = labels;
+    this.requestDuration.observe({ route, variant, api }, (performance.now() - started) / 1000);
+  }
+
+  /** One upstream call, timed from `started` (a performance.now()). */
+  observeUpstream(route: string, variant: string, code: number, started: number): void {
+    this.upstreamDuration.observe({ route, variant, code }, (performance.now() - started) / 1000);
+  }
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, prefix: "kubetune_router_" });

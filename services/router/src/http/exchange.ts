@@ -26,11 +26,17 @@ export class Exchange {
 
   /** The headers naming what answered, set on every routed response. */
   routedHeaders(): Record<string, string> {
-    if (!this.table) return {};
-    const headers: Record<string, string> = { [GENERATION_HEADER]: String(this.table.generation) };
+    return this.addRoutedHeaders({});
+  }
+
+  /** Adds the routed headers to `headers` and returns it. */
+  addRoutedHeaders<T extends Record<string, unknown>>(headers: T): T {
+    if (!this.table) return headers;
+    const target = headers as Record<string, unknown>;
+    target[GENERATION_HEADER] = String(this.table.generation);
     if (this.variant) {
-      headers[CLASSIFY_HEADERS.variant] = this.variant.name;
-      headers[CLASSIFY_HEADERS.modelVersion] = this.variant.version;
+      target[CLASSIFY_HEADERS.variant] = this.variant.name;
+      target[CLASSIFY_HEADERS.modelVersion] = this.variant.version;
     }
     return headers;
   }
@@ -41,9 +47,7 @@ export class Exchange {
       const route = this.table?.route ?? "none";
       const variant = this.variant?.name ?? "none";
       const code = this.res.writableFinished ? this.res.statusCode : 499;
-      metrics.requests.inc({ route, variant, api: this.api, code });
-      const seconds = (performance.now() - this.started) / 1000;
-      metrics.requestDuration.observe({ route, variant, api: this.api }, seconds);
+      metrics.countRequest({ route, variant, api: this.api, code }, this.started);
       this.trace.span.setAttribute("kubetune.variant", variant);
       endSpan(this.trace.span, code);
     });

@@ -67,35 +67,30 @@ async function attempt(
   endpoint: Endpoint,
   upstream: UpstreamRequest,
 ): Promise<IncomingMessage> {
-  const headers = { ...upstream.headers };
+  // Written into the shared headers: each attempt injects and sends synchronously, before
+  // any other attempt (a retry, the mirror) can run.
   const span = startUpstreamSpan(
     `upstream ${upstream.method} ${upstream.path}`,
     ctx.trace,
-    headers,
+    upstream.headers,
   );
   span.setAttribute("server.address", endpoint.base);
   const started = performance.now();
-  const labels = { route: ctx.table.route, variant: target.label };
+  const { route } = ctx.table;
   try {
-    const response = await send(endpoint, { ...upstream, headers });
+    const response = await send(endpoint, upstream);
     const code = response.statusCode ?? 0;
     if (code >= 500) ctx.pool.failure(endpoint.base, ctx.table.breaker);
     else ctx.pool.success(endpoint.base);
     response.once("close", () => {
-      ctx.metrics.upstreamDuration.observe(
-        { ...labels, code },
-        (performance.now() - started) / 1000,
-      );
+      ctx.metrics.observeUpstream(route, target.label, code, started);
       endSpan(span, code);
     });
     return response;
   } catch (error) {
     ctx.pool.failure(endpoint.base, ctx.table.breaker);
     const message = error instanceof Error ? error.message : String(error);
-    ctx.metrics.upstreamDuration.observe(
-      { ...labels, code: 0 },
-      (performance.now() - started) / 1000,
-    );
+    ctx.metrics.observeUpstream(route, target.label, 0, started);
     endSpan(span, 0, message);
     throw error instanceof UpstreamError ? error : new UpstreamError("reset", message);
   }

@@ -9,6 +9,7 @@ import { UpstreamError } from "./errors.js";
 export interface UpstreamRequest {
   readonly method: string;
   readonly path: string;
+  /** Sent as they are: content-length must match the body. Trace context is written in. */
   readonly headers: OutgoingHttpHeaders;
   readonly body: Buffer;
   readonly timeoutMs: number;
@@ -33,7 +34,7 @@ export function send(endpoint: Endpoint, upstream: UpstreamRequest): Promise<Inc
       method: upstream.method,
       path: upstream.path,
       agent: endpoint.agent,
-      headers: { ...upstream.headers, "content-length": upstream.body.length },
+      headers: upstream.headers,
     });
     req.setTimeout(upstream.timeoutMs, () => {
       req.destroy(new UpstreamError("timeout", `no answer within ${upstream.timeoutMs} ms`));
