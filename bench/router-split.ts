@@ -6,9 +6,10 @@
 // The proxies run pinned to core 0; the backends, the load generators and this script to
 // core 1. Latency: `requests` per target at a fixed open-loop rate (the same load for each;
 // minus the direct-to-backend latency = added latency), which also gives the observed split.
-// Throughput: wrk at a fixed concurrency. Both run in interleaved rounds so the machine's
-// changing background load falls on every target alike. The router's table is rewritten
-// every 500 ms throughout: not one of its requests may fail.
+// Throughput: wrk at a fixed concurrency, with the proxy's CPU time per request. Both run in
+// interleaved rounds so the machine's changing background load falls on every target
+// alike. Then the router alone at the fixed rate while its table is rewritten every 500 ms:
+// not one of its requests may fail.
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -17,11 +18,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fixedRate, percentile, wrk } from "./router/load.js";
 import type { FixedRateResult } from "./router/load.js";
-import { startPinned, waitForPort } from "./router/processes.js";
+import { cpuSeconds, startPinned, waitForPort } from "./router/processes.js";
 import type { Started } from "./router/processes.js";
 import { BACKENDS, BARE_PROXY, nginxConfig } from "./router/programs.js";
 import { report } from "./router/report.js";
-import type { Measured } from "./router/report.js";
+import type { Measured, ReloadRun } from "./router/report.js";
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +47,8 @@ const WRK = {
 interface Target {
   readonly name: string;
   readonly port: number;
+  /** The proxy's process, whose CPU per request is measured during the wrk rounds. */
+  readonly pid?: number | undefined;
 }
 
 async function freePort(): Promise<number> {
@@ -90,10 +93,30 @@ function merge(into: FixedRateResult, slice: FixedRateResult): FixedRateResult {
   };
 }
 
+interface WrkRound {
+  readonly rps: number;
+  readonly failed: number;
+  readonly cpu: number;
+  readonly requests: number;
+}
+
+async function cpuMeasured(dir: string, target: Target): Promise<WrkRound> {
+  const before = target.pid === undefined ? 0 : cpuSeconds(target.pid);
+  const result = await wrk(dir, target.port, WRK);
+  const cpu = target.pid === undefined ? 0 : cpuSeconds(target.pid) - before;
+  return { ...result, cpu, requests: result.rps * WRK.seconds };
+}
+
+function perRequest(rounds: readonly WrkRound[]): number {
+  const cpu = rounds.reduce((sum, r) => sum + r.cpu, 0);
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
+  return (1e6 * cpu) / requests;
+}
+
 async function measureAll(dir: string, targets: readonly Target[]): Promise<Measured[]> {
   for (const target of targets) await fixedRate(target.port, RATE, Math.min(1000, REQUESTS));
   const loads = targets.map(emptyLoad);
-  const wrkRounds = targets.map(() => [] as { rps: number; failed: number }[]);
+  const wrkRounds = targets.map(() => [] as WrkRound[]);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, target] of targets.entries()) {
       const slice = await fixedRate(target.port, RATE, Math.round(REQUESTS / ROUNDS));
@@ -101,18 +124,21 @@ async function measureAll(dir: string, targets: readonly Target[]): Promise<Meas
     }
   }
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, target] of targets.entries())
-      wrkRounds[i]?.push(await wrk(dir, target.port, WRK));
+    for (const [i, target] of targets.entries()) wrkRounds[i]?.push(await cpuMeasured(dir, target));
   }
-  return targets.map((target, i) => ({
-    name: target.name,
-    load: loads[i] ?? emptyLoad(),
-    rps: percentile(
-      (wrkRounds[i] ?? []).map((r) => r.rps),
-      50,
-    ),
-    wrkFailed: (wrkRounds[i] ?? []).reduce((sum, r) => sum + r.failed, 0),
-  }));
+  return targets.map((target, i) => {
+    const rounds = wrkRounds[i] ?? [];
+    return {
+      name: target.name,
+      load: loads[i] ?? emptyLoad(),
+      rps: percentile(
+        rounds.map((r) => r.rps),
+        50,
+      ),
+      wrkFailed: rounds.reduce((sum, r) => sum + r.failed, 0),
+      cpuMicrosPerRequest: target.pid === undefined ? Number.NaN : perRequest(rounds),
+    };
+  });
 }
 
 /** Rewrites the table every 500 ms (write + rename, as a ConfigMap update); returns a stop. */
@@ -174,19 +200,23 @@ function startAll(dir: string, ports: number[], started: Started[]): string {
 async function run(
   dir: string,
   started: Started[],
-): Promise<{ results: Measured[]; reloads: number }> {
+): Promise<{ results: Measured[]; reloads: ReloadRun }> {
   const ports = await Promise.all([1, 2, 3, 4, 5].map(freePort));
   const table = startAll(dir, ports, started);
   const [stable = 0, candidate = 0, bare = 0, nginx = 0, router = 0] = ports;
   for (const port of ports.slice(1)) await waitForPort(port, `port ${port}`);
-  const stopReloading = reloadEvery500ms(table, stable, candidate);
+  const pid = (name: string) => started.find((s) => s.name === name)?.child.pid;
   const results = await measureAll(dir, [
     { name: "direct to backend", port: stable },
-    { name: "bare node:http", port: bare },
-    { name: "nginx (1 worker)", port: nginx },
-    { name: "kubetune router", port: router },
+    { name: "bare node:http", port: bare, pid: pid("bare") },
+    { name: "nginx (1 worker)", port: nginx, pid: pid("nginx") },
+    { name: "kubetune router", port: router, pid: pid("router") },
   ]);
-  return { results, reloads: stopReloading() };
+  // Separately, so the comparison above is like for like: the router under the same fixed
+  // load while its table is rewritten every 500 ms. Not one request may fail.
+  const stopReloading = reloadEvery500ms(table, stable, candidate);
+  const load = await fixedRate(router, RATE, REQUESTS);
+  return { results, reloads: { count: stopReloading(), load } };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "kubetune-bench-router-"));

@@ -2,6 +2,7 @@
 // listening on 127.0.0.1, and stopped by its own PID only.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -58,4 +59,33 @@ export async function waitForPort(port: number, name: string, timeoutMs = 20_000
     await sleep(50);
   }
   throw new Error(`${name} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+}
+
+function ticksOf(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime is 14th, stime 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return text === "" ? [] : text.split(" ").map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds used so far by a process and its children (nginx's worker). On a machine
+ * shared with other jobs, CPU per request is steadier than requests per second.
+ */
+export function cpuSeconds(pid: number): number {
+  const ticks = [pid, ...childrenOf(pid)].reduce((sum, p) => sum + ticksOf(p), 0);
+  return ticks / 100;
 }

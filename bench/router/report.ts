@@ -7,6 +7,8 @@ export interface Measured {
   readonly load: FixedRateResult;
   readonly rps: number;
   readonly wrkFailed: number;
+  /** CPU microseconds the proxy process spent per request during the wrk rounds. */
+  readonly cpuMicrosPerRequest: number;
 }
 
 interface Row {
@@ -18,6 +20,7 @@ interface Row {
   readonly rps: number;
   readonly stableShare: number;
   readonly failed: number;
+  readonly cpu: number;
 }
 
 function rows(measured: readonly Measured[]): Row[] {
@@ -38,13 +41,19 @@ function rows(measured: readonly Measured[]): Row[] {
       rps: m.rps,
       stableShare: (100 * (m.load.variants.get("stable") ?? 0)) / m.load.latenciesMs.length,
       failed: m.load.failed + m.wrkFailed,
+      cpu: m.cpuMicrosPerRequest,
     };
   });
 }
 
 const num = (value: number, digits: number, width: number) => value.toFixed(digits).padStart(width);
 
-export function report(measured: readonly Measured[], reloads: number, heading: string): void {
+export interface ReloadRun {
+  readonly count: number;
+  readonly load: FixedRateResult;
+}
+
+export function report(measured: readonly Measured[], reloads: ReloadRun, heading: string): void {
   const table = rows(measured);
   console.log(`\n${heading}\n`);
   console.log(
@@ -54,20 +63,25 @@ export function report(measured: readonly Measured[], reloads: number, heading: 
     const share = r.target.startsWith("direct") ? "      -" : num(r.stableShare, 2, 7);
     console.log(
       `${r.target.padEnd(20)} ${num(r.p50, 3, 6)}  ${num(r.p99, 3, 6)}  ${num(r.addedP50, 3, 9)}  ` +
-        `${num(r.addedP99, 3, 9)}  ${num(r.rps, 0, 6)}  ${share}  ${r.failed}`,
+        `${num(r.addedP99, 3, 9)}  ${num(r.rps, 0, 6)}  ${Number.isNaN(r.cpu) ? "         -" : num(r.cpu, 1, 10)}  ${share}  ${r.failed}`,
     );
   }
   const [, bare, nginx, router] = table;
   if (!bare || !nginx || !router) return;
   const line = (label: string, value: number, target: string) => {
-    console.log(`${label.padEnd(44)} ${num(value, 2, 6)}   (target ${target})`);
+    console.log(`${label.padEnd(58)} ${num(value, 2, 6)}   (target ${target})`);
   };
   console.log("");
   line("router added p99 / nginx added p99", router.addedP99 / nginx.addedP99, "<= 1.5");
   line("router req/s / nginx req/s (one worker)", router.rps / nginx.rps, ">= 0.5");
   line("router req/s / bare node:http req/s", router.rps / bare.rps, ">= 0.7");
+  line("router CPU per request / bare node:http (lower is better)", router.cpu / bare.cpu, "-");
+  line("router CPU per request / nginx (lower is better)", router.cpu / nginx.cpu, "-");
   line("router stable share, points off 90", Math.abs(router.stableShare - 90), "<= 2");
+  console.log(`router failed requests in the comparison above: ${router.failed} (target 0)`);
+  const p99 = percentile(reloads.load.latenciesMs, 99);
   console.log(
-    `router failed requests across ${reloads} hot reloads under load: ${router.failed} (target 0)`,
+    `router failed requests across ${reloads.count} hot reloads under load: ${reloads.load.failed} ` +
+      `of ${reloads.load.latenciesMs.length} (target 0); p99 meanwhile ${p99.toFixed(3)} ms`,
   );
 }
