@@ -1,17 +1,36 @@
-// Integration suites (*.int.test.ts): real kube-apiserver, etcd, controller manager,
-// scheduler and KWOK nodes, started once per run by the global setup.
+// Integration suites (*.int.test.ts), in two projects. "cluster": real kube-apiserver, etcd,
+// controller manager, scheduler and KWOK nodes, started once per run by the global setup.
+// "services": component tests of the data-plane services (and the shared telemetry) against
+// real local processes and servers; they need no cluster, and vitest runs a project's global setup only when files
+// of that project run, so `vitest run --config vitest.int.config.ts services/router` starts none.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["**/*.int.test.ts"],
-    exclude: ["**/node_modules/**"],
-    globalSetup: ["e2e/support/global-setup.ts"],
-    setupFiles: ["e2e/support/print-logs-on-failure.ts"],
-    testTimeout: 90_000,
-    // A cold cluster start builds the binaries from source first.
-    hookTimeout: 60 * 60_000,
     // One cluster, many tests: run files one after another so their loads do not mix.
     fileParallelism: false,
+    projects: [
+      {
+        test: {
+          name: "cluster",
+          include: ["**/*.int.test.ts"],
+          exclude: ["**/node_modules/**", "services/**", "telemetry/**"],
+          globalSetup: ["e2e/support/global-setup.ts"],
+          setupFiles: ["e2e/support/print-logs-on-failure.ts"],
+          testTimeout: 90_000,
+          // A cold cluster start builds the binaries from source first.
+          hookTimeout: 60 * 60_000,
+        },
+      },
+      {
+        test: {
+          name: "services",
+          include: ["services/**/*.int.test.ts", "telemetry/**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

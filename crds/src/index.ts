@@ -4,6 +4,7 @@ export * from "./common/define-crd.js";
 export type * from "./common/kube-object.js";
 export * from "./config/gpu-pools.js";
 export * from "./contracts/classify.js";
+export * from "./contracts/routing-table.js";
 export * from "./contracts/trainer.js";
 export * from "./finetunejob/v1alpha1/index.js";
 export * from "./inferenceroute/v1alpha1/index.js";

@@ -2,16 +2,17 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { crds } from "../src/index.js";
+import { crds, routingTableSchema } from "../src/index.js";
 import { HEADER } from "../scripts/render-crds.js";
+import { SCHEMA_COMMENT } from "../scripts/render-schemas.js";
 
 const generatedDir = join(import.meta.dirname, "..", "generated");
 
 describe("crds/generated", () => {
-  it("holds exactly one file per kind", () => {
-    expect(readdirSync(generatedDir).sort()).toEqual(
-      crds.map((crd) => `${crd.plural}.kubetune.io.yaml`).sort(),
-    );
+  it("holds exactly one YAML file per kind", () => {
+    const yamlFiles = readdirSync(generatedDir).filter((name) => name.endsWith(".yaml"));
+
+    expect(yamlFiles.sort()).toEqual(crds.map((crd) => `${crd.plural}.kubetune.io.yaml`).sort());
   });
 
   it.each(crds.map((crd) => [crd.kind, crd] as const))(
@@ -23,4 +24,12 @@ describe("crds/generated", () => {
       expect(parse(text)).toEqual(crd.manifest);
     },
   );
+
+  it("when the routing-table JSON Schema is parsed, equals the contract in crds/src", () => {
+    const text = readFileSync(join(generatedDir, "schemas", "routing-table.schema.json"), "utf8");
+    const { $comment, $schema, title, ...schema } = JSON.parse(text) as Record<string, unknown>;
+
+    expect({ $comment, $schema, title }).toMatchObject({ $comment: SCHEMA_COMMENT });
+    expect(schema).toEqual(routingTableSchema);
+  });
 });

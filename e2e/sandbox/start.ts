@@ -21,7 +21,9 @@ async function install(kubeconfig: string): Promise<void> {
   const kc = loadKubeConfig(kubeconfig);
   const crdDir = join(REPO_ROOT, "crds", "generated");
   const objects = [
-    ...readdirSync(crdDir).flatMap((file) => manifests(join(crdDir, file))),
+    ...readdirSync(crdDir)
+      .filter((file) => file.endsWith(".yaml"))
+      .flatMap((file) => manifests(join(crdDir, file))),
     ...manifests(join(REPO_ROOT, "examples", "00-namespaces.yaml")),
     ...manifests(join(REPO_ROOT, "examples", "gpu-pools.yaml")),
   ];

@@ -56,7 +56,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function installCrds(kubeconfig: string): Promise<void> {
   const kc = loadKubeConfig(kubeconfig);
   const dir = join(REPO_ROOT, "crds", "generated");
-  for (const file of readdirSync(dir)) {
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".yaml"))) {
     for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
       await applyObject(kc, doc.toJS() as KubernetesObject);
     }

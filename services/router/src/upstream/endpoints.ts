@@ -1,0 +1,74 @@
+// Connection pools and circuit breakers per endpoint base URL. They outlive routing tables:
+// a reload that keeps an endpoint keeps its warm keep-alive connections and its breaker.
+import { Agent } from "node:http";
+import type { BreakerSettings } from "./breaker.js";
+import { CircuitBreaker } from "./breaker.js";
+
+interface EndpointState {
+  readonly url: URL;
+  readonly agent: Agent;
+  readonly breaker: CircuitBreaker;
+}
+
+export interface Endpoint {
+  readonly base: string;
+  readonly url: URL;
+  readonly agent: Agent;
+}
+
+export class EndpointPool {
+  private readonly states = new Map<string, EndpointState>();
+  private cursor = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private state(base: string): EndpointState {
+    let state = this.states.get(base);
+    if (!state) {
+      state = {
+        url: new URL(base),
+        // Idle sockets are closed before node:http servers' 5 s keep-alive timeout, so a
+        // pooled socket is rarely reused just as the backend closes it.
+        agent: new Agent({ keepAlive: true, maxFreeSockets: 256, timeout: 4_000 }),
+        breaker: new CircuitBreaker(this.now),
+      };
+      this.states.set(base, state);
+    }
+    return state;
+  }
+
+  /** Round-robin over the endpoints whose circuit is closed, skipping `exclude`. */
+  pick(bases: readonly string[], exclude: ReadonlySet<string> = new Set()): Endpoint | undefined {
+    for (let i = 0; i < bases.length; i++) {
+      const base = bases[(this.cursor + i) % bases.length] as string;
+      if (exclude.has(base)) continue;
+      const state = this.state(base);
+      if (!state.breaker.available()) continue;
+      this.cursor = (this.cursor + i + 1) % 1_000_000;
+      return { base, url: state.url, agent: state.agent };
+    }
+    return undefined;
+  }
+
+  success(base: string): void {
+    this.state(base).breaker.success();
+  }
+
+  failure(base: string, settings: BreakerSettings): void {
+    this.state(base).breaker.failure(settings);
+  }
+
+  /** Drops pools of endpoints no table names any more. */
+  retain(bases: ReadonlySet<string>): void {
+    for (const [base, state] of this.states) {
+      if (bases.has(base)) continue;
+      state.agent.destroy();
+      this.states.delete(base);
+    }
+  }
+
+  destroy(): void {
+    for (const state of this.states.values()) state.agent.destroy();
+    this.states.clear();
+  }
+}
