@@ -19,7 +19,14 @@ const corpus = readFileSync(
   .filter(Boolean)
   .map((line) => (JSON.parse(line) as { text: string }).text);
 
-const js = new JsTokenizer(JSON.parse(json) as object, {});
+// The package's type declarations use extensionless imports that NodeNext cannot follow.
+interface PureTsTokenizer {
+  encode(text: string, options: { add_special_tokens: boolean }): { ids: number[] };
+}
+const js = new (JsTokenizer as unknown as new (json: object, config: object) => PureTsTokenizer)(
+  JSON.parse(json) as object,
+  {},
+);
 const native = NativeTokenizer.fromString(json);
 
 async function time(label: string, runs: number, fn: () => Promise<number>): Promise<number> {
@@ -46,8 +53,10 @@ for (const [name, text, runs] of [
   const a = await time(`  @huggingface/tokenizers (pure TS)`, runs, () =>
     Promise.resolve(js.encode(text, { add_special_tokens: false }).ids.length),
   );
-  const b = await time(`  tokenizers (native binding)`, runs, async () =>
-    (await native.encode(text, null, { addSpecialTokens: false })).getIds().length,
+  const b = await time(
+    `  tokenizers (native binding)`,
+    runs,
+    async () => (await native.encode(text, null, { addSpecialTokens: false })).getIds().length,
   );
   console.log(`  ratio pure TS / native: ${(a / b).toFixed(2)}`);
 }
