@@ -1,17 +1,38 @@
-// Integration suites (*.int.test.ts): real kube-apiserver, etcd, controller manager,
-// scheduler and KWOK nodes, started once per run by the global setup.
+// Integration suites (*.int.test.ts), in two projects. "cluster": real kube-apiserver,
+// etcd, controller manager, scheduler and KWOK nodes, started once per run by the global
+// setup. "services": the inference services as real servers and processes on the
+// project's own models; they need no cluster, and vitest runs a project's global setup
+// only when one of its files is selected, so `vitest run --config vitest.int.config.ts
+// services/encoder` starts no cluster.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["**/*.int.test.ts"],
-    exclude: ["**/node_modules/**"],
-    globalSetup: ["e2e/support/global-setup.ts"],
-    setupFiles: ["e2e/support/print-logs-on-failure.ts"],
-    testTimeout: 90_000,
-    // A cold cluster start builds the binaries from source first.
-    hookTimeout: 60 * 60_000,
-    // One cluster, many tests: run files one after another so their loads do not mix.
+    // One machine, many servers: run files one after another so their loads do not mix.
     fileParallelism: false,
+    projects: [
+      {
+        test: {
+          name: "cluster",
+          include: ["**/*.int.test.ts"],
+          exclude: ["**/node_modules/**", "services/**"],
+          globalSetup: ["e2e/support/global-setup.ts"],
+          setupFiles: ["e2e/support/print-logs-on-failure.ts"],
+          testTimeout: 90_000,
+          // A cold cluster start builds the binaries from source first.
+          hookTimeout: 60 * 60_000,
+        },
+      },
+      {
+        test: {
+          name: "services",
+          include: ["services/**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 60_000,
+          // A cold machine trains the project's models first (about a minute).
+          hookTimeout: 10 * 60_000,
+        },
+      },
+    ],
   },
 });

@@ -104,8 +104,8 @@ CLOSERS = [
 ]
 
 
-def _fill(rng: random.Random, template: str, cats: list[str]) -> str:
-    cat = CATEGORIES[rng.choice(cats)]
+def _fill(rng: random.Random, template: str, category: str) -> str:
+    cat = CATEGORIES[category]
     t1, t2 = rng.sample(cat["terms"], 2)
     topic = rng.choice(cat["topics"])
     return template.format(topic=topic, Topic=topic[0].upper() + topic[1:], t1=t1, t2=t2,
@@ -113,15 +113,23 @@ def _fill(rng: random.Random, template: str, cats: list[str]) -> str:
 
 
 def abstract(rng: random.Random, cats: list[str]) -> str:
-    """One abstract whose sentences draw on the given categories' vocabularies."""
-    sentences = [_fill(rng, rng.choice(OPENERS), cats)]
+    """One abstract whose sentences draw on the given categories' vocabularies in turn,
+    so every category of a multi-label abstract really is in its text."""
+    turn = rng.randrange(len(cats))
+
+    def category() -> str:
+        nonlocal turn
+        turn += 1
+        return cats[turn % len(cats)]
+
+    sentences = [_fill(rng, rng.choice(OPENERS), category())]
     for _ in range(rng.randint(2, 4)):
-        sentences.append(_fill(rng, rng.choice(MIDDLES), cats))
+        sentences.append(_fill(rng, rng.choice(MIDDLES), category()))
     if rng.random() < 0.3:
         # A passing mention of another field, as real abstracts have.
         other = rng.choice([c for c in CATEGORIES if c not in cats])
         sentences.append(f"We briefly relate this to {rng.choice(CATEGORIES[other]['terms'])}.")
-    sentences.append(_fill(rng, rng.choice(CLOSERS), cats))
+    sentences.append(_fill(rng, rng.choice(CLOSERS), category()))
     return " ".join(sentences)
 
 
