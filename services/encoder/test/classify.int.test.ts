@@ -31,6 +31,10 @@ function longDocument(label: string, words: number): string {
   return out.join(" ");
 }
 
+function classify(encoder: TestEncoder, body: unknown) {
+  return postJson<ClassifyResponse>(`${encoder.url}/v1/classify`, body);
+}
+
 describe("encoder /v1/classify with the single-label model", () => {
   let encoder: TestEncoder;
   let vote: TestEncoder;
@@ -97,11 +101,8 @@ describe("encoder /v1/classify with the single-label model", () => {
     const tokensMetric = 'kubetune_encoder_tokens_total{model="arxiv",version="v3"}';
     const before = metricValue(await metricsText(encoder.url), tokensMetric);
 
-    const [mean, byVote] = await Promise.all(
-      [encoder, vote].map((e) =>
-        postJson<ClassifyResponse>(`${e.url}/v1/classify`, { documents: [{ id: "long", text }] }),
-      ),
-    );
+    const body = { documents: [{ id: "long", text }] };
+    const [mean, byVote] = await Promise.all([classify(encoder, body), classify(vote, body)]);
 
     const tokens = metricValue(await metricsText(encoder.url), tokensMetric) - before;
     const plan = planWindows(512, 2, 0.25);
@@ -119,11 +120,8 @@ describe("encoder /v1/classify with the single-label model", () => {
   it("when a long document is two-thirds one field and one-third another, both aggregations pick the majority field", async () => {
     const text = `${longDocument("cs.CL", 2_000)} ${longDocument("cs.LG", 1_000)}`;
 
-    const [mean, byVote] = await Promise.all(
-      [encoder, vote].map((e) =>
-        postJson<ClassifyResponse>(`${e.url}/v1/classify`, { documents: [{ id: "mixed", text }] }),
-      ),
-    );
+    const body = { documents: [{ id: "mixed", text }] };
+    const [mean, byVote] = await Promise.all([classify(encoder, body), classify(vote, body)]);
 
     for (const reply of [mean, byVote]) {
       const result = reply.body.results[0]!;
@@ -227,11 +225,8 @@ describe("encoder /v1/classify with the multi-label model", () => {
   it("when the threshold is higher, predicts only the labels whose scores reach it", async () => {
     const documents = pairs.slice(0, 12).map((doc) => ({ id: doc.id, text: doc.text }));
 
-    const [loose, tight] = await Promise.all(
-      [encoder, strict].map((e) =>
-        postJson<ClassifyResponse>(`${e.url}/v1/classify`, { documents, topK: 6 }),
-      ),
-    );
+    const body = { documents, topK: 6 };
+    const [loose, tight] = await Promise.all([classify(encoder, body), classify(strict, body)]);
 
     for (const [reply, threshold] of [
       [loose, 0.5],
