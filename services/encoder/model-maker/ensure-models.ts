@@ -13,7 +13,7 @@ import { join } from "node:path";
 export const MODEL_MAKER_DIR = import.meta.dirname;
 export const CORPUS_FILE = join(MODEL_MAKER_DIR, "corpus.jsonl");
 
-const MODEL_INPUTS = ["train.py", "corpus.jsonl", "requirements.txt"];
+const MODEL_INPUTS = ["train.py", "model.py", "corpus.jsonl", "requirements.txt"];
 const COMPLETE = ".complete";
 
 export type Problem = "single" | "multi";
@@ -27,8 +27,8 @@ function cacheDir(): string {
   return process.env.KUBETUNE_CACHE_DIR ?? join(homedir(), ".cache", "kubetune");
 }
 
-function hashFiles(files: readonly string[], extra = ""): string {
-  const hash = createHash("sha256").update(extra);
+function hashFiles(files: readonly string[]): string {
+  const hash = createHash("sha256");
   for (const file of files) hash.update(file).update(readFileSync(join(MODEL_MAKER_DIR, file)));
   return hash.digest("hex").slice(0, 16);
 }
@@ -36,7 +36,10 @@ function hashFiles(files: readonly string[], extra = ""): string {
 function run(command: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // stdout carries the script's results; both go to our stderr so callers can pipe us.
-    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
+    // One BLAS thread: the machines are shared 2-core boxes, and the results then do not
+    // depend on how many threads a machine offers.
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" };
+    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], env });
     child.once("error", reject);
     child.once("exit", (code) => {
       if (code === 0) resolve();
@@ -59,14 +62,22 @@ async function buildOnce(final: string, build: (dir: string) => Promise<void>): 
   return final;
 }
 
-/** The model maker's Python: a venv keyed by the requirements and the base interpreter. */
-export async function ensurePython(): Promise<string> {
+/**
+ * A Python with the given pinned requirements (the model maker's by default): a venv
+ * keyed by the requirements file and the base interpreter.
+ */
+export async function ensurePython(
+  requirements = join(MODEL_MAKER_DIR, "requirements.txt"),
+): Promise<string> {
   const base = process.env.KUBETUNE_PYTHON ?? "python3";
-  const key = hashFiles(["requirements.txt"], base);
+  const key = createHash("sha256")
+    .update(base)
+    .update(readFileSync(requirements))
+    .digest("hex")
+    .slice(0, 16);
   const venv = await buildOnce(join(cacheDir(), "models", `venv-${key}`), async (dir) => {
     console.error(`[models] creating a Python environment for the model maker in ${dir}`);
     await run(base, ["-m", "venv", dir]);
-    const requirements = join(MODEL_MAKER_DIR, "requirements.txt");
     await run(join(dir, "bin", "python"), ["-m", "pip", "install", "-q", "-r", requirements]);
   });
   return join(venv, "bin", "python");

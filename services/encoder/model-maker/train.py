@@ -5,8 +5,9 @@
 DIR gets model.onnx (inputs input_ids and attention_mask, int64 [batch, seq]; output
 logits), tokenizer.json (a WordPiece tokenizer trained on the corpus by the tokenizers
 library), config.json (id2label, label2id, problem_type) and metrics.json (held-out
-results). The model is embeddings -> masked mean pooling -> tanh layer -> linear,
-trained with Adam in numpy; everything is seeded, so the same inputs give the same model.
+results). The model (model.py) is embeddings -> one self-attention layer -> masked mean pooling ->
+tanh layer -> linear, trained with Adam in numpy; everything is seeded, so the same
+inputs give the same model.
 """
 
 import argparse
@@ -18,9 +19,10 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
+from model import DIM, MASKED, MAX_POSITIONS, Model
+
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 TRAIN_SEQ = 256
-DIM, HIDDEN = 64, 64
 
 
 def train_tokenizer(texts: list[str], vocab_size: int = 1500) -> Tokenizer:
@@ -50,37 +52,6 @@ def encode(tok: Tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return ids, mask
 
 
-class Model:
-    def __init__(self, vocab: int, classes: int, rng: np.random.Generator):
-        self.p = {
-            "emb": rng.normal(0, 0.1, (vocab, DIM)).astype(np.float32),
-            "w1": (rng.normal(0, 1, (DIM, HIDDEN)) / np.sqrt(DIM)).astype(np.float32),
-            "b1": np.zeros(HIDDEN, np.float32),
-            "w2": (rng.normal(0, 1, (HIDDEN, classes)) / np.sqrt(HIDDEN)).astype(np.float32),
-            "b2": np.zeros(classes, np.float32),
-        }
-
-    def forward(self, ids, mask):
-        m = mask.astype(np.float32)
-        count = np.maximum(m.sum(1, keepdims=True), 1e-9)
-        pooled = (self.p["emb"][ids] * m[:, :, None]).sum(1) / count
-        h = np.tanh(pooled @ self.p["w1"] + self.p["b1"])
-        logits = h @ self.p["w2"] + self.p["b2"]
-        return logits, (ids, m, count, pooled, h)
-
-    def backward(self, dlogits, cache):
-        ids, m, count, pooled, h = cache
-        g = {"w2": h.T @ dlogits, "b2": dlogits.sum(0)}
-        dh = (dlogits @ self.p["w2"].T) * (1 - h * h)
-        g["w1"], g["b1"] = pooled.T @ dh, dh.sum(0)
-        dpooled = dh @ self.p["w1"].T
-        dtok = (dpooled / count)[:, None, :] * m[:, :, None]
-        demb = np.zeros_like(self.p["emb"])
-        np.add.at(demb, ids.reshape(-1), dtok.reshape(-1, DIM))
-        g["emb"] = demb
-        return g
-
-
 def loss_grad(logits, targets, multi: bool):
     if multi:
         probs = 1 / (1 + np.exp(-logits))
@@ -90,7 +61,7 @@ def loss_grad(logits, targets, multi: bool):
     return (probs - targets) / len(logits)
 
 
-def fit(model: Model, ids, mask, targets, multi: bool, epochs: int = 60, lr: float = 0.01):
+def fit(model: Model, ids, mask, targets, multi: bool, epochs: int = 30, lr: float = 0.01):
     rng = np.random.default_rng(7)
     state = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in model.p.items()}
     step = 0
@@ -98,7 +69,9 @@ def fit(model: Model, ids, mask, targets, multi: bool, epochs: int = 60, lr: flo
         order = rng.permutation(len(ids))
         for start in range(0, len(ids), 32):
             batch = order[start:start + 32]
-            logits, cache = model.forward(ids[batch], mask[batch])
+            # Attention costs seq^2: pad each batch only to its own longest document.
+            seq = int(mask[batch].sum(1).max())
+            logits, cache = model.forward(ids[batch, :seq], mask[batch, :seq])
             grads = model.backward(loss_grad(logits, targets[batch], multi), cache)
             step += 1
             for k, g in grads.items():
@@ -123,24 +96,43 @@ def evaluate(model: Model, ids, mask, targets, multi: bool) -> dict:
 
 
 def to_onnx(model: Model, path: pathlib.Path) -> None:
+    """The numpy forward pass as an ONNX graph with the Hugging Face names."""
     init = [numpy_helper.from_array(v, k) for k, v in model.p.items()]
-    init += [numpy_helper.from_array(np.array([1], np.int64), "axis1"),
-             numpy_helper.from_array(np.array([2], np.int64), "axis2"),
-             numpy_helper.from_array(np.array(1e-9, np.float32), "eps")]
+    consts = {"axis1": np.array([1], np.int64), "axis2": np.array([2], np.int64),
+              "zero": np.array(0, np.int64), "one": np.array(1, np.int64),
+              "onef": np.array(1, np.float32), "eps": np.array(1e-9, np.float32),
+              "masked": np.array(MASKED, np.float32),
+              "scale": np.array(1 / np.sqrt(DIM), np.float32)}
+    init += [numpy_helper.from_array(v, k) for k, v in consts.items()]
+    n = helper.make_node
     nodes = [
-        helper.make_node("Gather", ["emb", "input_ids"], ["tokens"]),
-        helper.make_node("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT),
-        helper.make_node("Unsqueeze", ["maskf", "axis2"], ["mask3"]),
-        helper.make_node("Mul", ["tokens", "mask3"], ["masked"]),
-        helper.make_node("ReduceSum", ["masked", "axis1"], ["summed"], keepdims=0),
-        helper.make_node("ReduceSum", ["maskf", "axis1"], ["count0"], keepdims=1),
-        helper.make_node("Max", ["count0", "eps"], ["count"]),
-        helper.make_node("Div", ["summed", "count"], ["pooled"]),
-        helper.make_node("MatMul", ["pooled", "w1"], ["h0"]),
-        helper.make_node("Add", ["h0", "b1"], ["h1"]),
-        helper.make_node("Tanh", ["h1"], ["hidden"]),
-        helper.make_node("MatMul", ["hidden", "w2"], ["l0"]),
-        helper.make_node("Add", ["l0", "b2"], ["logits"]),
+        # x = token embeddings + position embeddings for 0..seq-1
+        n("Shape", ["input_ids"], ["shape"]),
+        n("Gather", ["shape", "one"], ["seq"], axis=0),
+        n("Range", ["zero", "seq", "one"], ["positions"]),
+        n("Gather", ["emb", "input_ids"], ["tok"]),
+        n("Gather", ["pos", "positions"], ["posv"]),
+        n("Add", ["tok", "posv"], ["x"]),
+        # one single-head self-attention layer; padded keys get a large negative score
+        n("MatMul", ["x", "wq"], ["q"]), n("MatMul", ["x", "wk"], ["k"]), n("MatMul", ["x", "wv"], ["v"]),
+        n("Transpose", ["k"], ["kt"], perm=[0, 2, 1]),
+        n("MatMul", ["q", "kt"], ["qk"]), n("Mul", ["qk", "scale"], ["scores0"]),
+        n("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT),
+        n("Sub", ["onef", "maskf"], ["pad"]), n("Mul", ["pad", "masked"], ["bias0"]),
+        n("Unsqueeze", ["bias0", "axis1"], ["bias"]),
+        n("Add", ["scores0", "bias"], ["scores"]),
+        n("Softmax", ["scores"], ["attn"], axis=-1),
+        n("MatMul", ["attn", "v"], ["o"]), n("MatMul", ["o", "wo"], ["ow"]),
+        n("Add", ["x", "ow"], ["y"]),
+        # masked mean pooling -> tanh layer -> logits
+        n("Unsqueeze", ["maskf", "axis2"], ["mask3"]),
+        n("Mul", ["y", "mask3"], ["masked_y"]),
+        n("ReduceSum", ["masked_y", "axis1"], ["summed"], keepdims=0),
+        n("ReduceSum", ["maskf", "axis1"], ["count0"], keepdims=1),
+        n("Max", ["count0", "eps"], ["count"]),
+        n("Div", ["summed", "count"], ["pooled"]),
+        n("MatMul", ["pooled", "w1"], ["h0"]), n("Add", ["h0", "b1"], ["h1"]), n("Tanh", ["h1"], ["hidden"]),
+        n("MatMul", ["hidden", "w2"], ["l0"]), n("Add", ["l0", "b2"], ["logits"]),
     ]
     classes = model.p["b2"].shape[0]
     graph = helper.make_graph(
@@ -190,12 +182,12 @@ def main() -> None:
     to_onnx(model, out / "model.onnx")
     tok.save(str(out / "tokenizer.json"))
     config = {
-        "architectures": ["KubetuneBagOfEmbeddingsForSequenceClassification"],
-        "model_type": "kubetune-bag-of-embeddings",
+        "architectures": ["KubetuneAttentionPoolForSequenceClassification"],
+        "model_type": "kubetune-attention-pool",
         "problem_type": "multi_label_classification" if multi else "single_label_classification",
         "id2label": {str(i): label for i, label in enumerate(labels)},
         "label2id": {label: i for i, label in enumerate(labels)},
-        "max_position_embeddings": 512,
+        "max_position_embeddings": MAX_POSITIONS,
         "vocab_size": tok.get_vocab_size(),
         "hidden_size": DIM,
         "pad_token_id": tok.token_to_id("[PAD]"),

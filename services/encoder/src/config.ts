@@ -28,7 +28,7 @@ const DEFAULTS = {
   port: "8080",
   threads: "1",
   "max-batch-size": "8",
-  "max-wait-ms": "1",
+  "max-wait-ms": "0",
   "window-tokens": "512",
   overlap: "0.25",
   aggregation: "vote",
@@ -48,7 +48,7 @@ const FLAGS = Object.fromEntries(
 );
 
 export const USAGE = `usage: encoder --model <dir|file://…|http(s)://…> [--digest sha256:…] [--name N] [--model-version V]
-  [--host 127.0.0.1] [--port 8080] [--threads 1] [--max-batch-size 8] [--max-wait-ms 1]
+  [--host 127.0.0.1] [--port 8080] [--threads 1] [--max-batch-size 8] [--max-wait-ms 0]
   [--window-tokens 512] [--overlap 0.25] [--aggregation vote|mean] [--threshold 0.5]
   [--max-body-bytes N] [--max-documents N] [--require-model]
 Every flag can also be set as KUBETUNE_ENCODER_<FLAG> (e.g. KUBETUNE_ENCODER_MAX_BATCH_SIZE).`;

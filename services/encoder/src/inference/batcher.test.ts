@@ -44,6 +44,7 @@ describe("MicroBatcher", () => {
     const batcher = new MicroBatcher(run, { maxBatchSize: 8, maxWaitMs: 0 });
 
     const first = batcher.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
     const later = [2, 3, 4].map((n) => batcher.submit(n));
     await Promise.all([first, ...later]);
 
@@ -64,5 +65,26 @@ describe("MicroBatcher", () => {
     await expect(failed).rejects.toThrow("boom");
     await expect(batcher.submit(2)).resolves.toBe(2);
     expect(batcher.depth).toBe(0);
+  });
+});
+
+describe("MicroBatcher without a wait", () => {
+  it("when items are submitted in the same turn of the event loop, runs them together at once", async () => {
+    const { batches, run } = recordingRunner();
+    const batcher = new MicroBatcher(run, { maxBatchSize: 8, maxWaitMs: 0 });
+
+    await Promise.all([1, 2, 3].map((n) => batcher.submit(n)));
+    await batcher.submit(4);
+
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it("when a waiting batch fills up, runs it without waiting out the delay", async () => {
+    const { batches, run } = recordingRunner();
+    const batcher = new MicroBatcher(run, { maxBatchSize: 2, maxWaitMs: 60_000 });
+
+    await Promise.all([1, 2].map((n) => batcher.submit(n)));
+
+    expect(batches).toEqual([[1, 2]]);
   });
 });

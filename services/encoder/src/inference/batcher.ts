@@ -21,7 +21,7 @@ interface Pending<In, Out> {
 
 export class MicroBatcher<In, Out> {
   private queue: Pending<In, Out>[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private cancelWait: (() => void) | undefined;
   private running = false;
 
   constructor(
@@ -43,18 +43,33 @@ export class MicroBatcher<In, Out> {
 
   private schedule(): void {
     if (this.running) return;
-    if (this.queue.length >= this.options.maxBatchSize || this.options.maxWaitMs <= 0) {
+    if (this.queue.length >= this.options.maxBatchSize) {
       this.flush();
-    } else {
-      this.timer ??= setTimeout(() => {
+    } else if (this.cancelWait === undefined) {
+      this.cancelWait = this.wait(() => {
         this.flush();
-      }, this.options.maxWaitMs);
+      });
     }
   }
 
+  private wait(then: () => void): () => void {
+    if (this.options.maxWaitMs > 0) {
+      const timer = setTimeout(then, this.options.maxWaitMs);
+      return () => {
+        clearTimeout(timer);
+      };
+    }
+    // No wait: still gather everything submitted in this turn of the event loop (all
+    // windows of one request arrive synchronously).
+    const immediate = setImmediate(then);
+    return () => {
+      clearImmediate(immediate);
+    };
+  }
+
   private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelWait?.();
+    this.cancelWait = undefined;
     if (this.running || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.options.maxBatchSize);
     this.running = true;
