@@ -1,5 +1,6 @@
 // The one model this process serves and its lifecycle: loading → ready (after a warm-up
 // inference) or failed with a reason that /v2/health/ready reports.
+import { rm } from "node:fs/promises";
 import type { Classifier } from "./inference/classifier.js";
 import { Classifier as ClassifierImpl } from "./inference/classifier.js";
 import type { EncoderConfig } from "./config.js";
@@ -67,6 +68,9 @@ export class ModelHost {
   }
 
   async close(): Promise<void> {
-    if (this.state.status === "ready") await this.state.model.session.release();
+    if (this.state.status !== "ready") return;
+    const { session, dir, temporary } = this.state.model;
+    await session.release();
+    if (temporary) await rm(dir, { recursive: true, force: true });
   }
 }

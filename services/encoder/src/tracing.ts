@@ -12,19 +12,22 @@ import {
 } from "@opentelemetry/api";
 import type { IncomingHttpHeaders } from "node:http";
 
-export const tracer = trace.getTracer("kubetune-encoder");
+/** Looked up per span: cheap, and always the provider installed now. */
+export function tracer() {
+  return trace.getTracer("kubetune-encoder");
+}
 
 export function extractContext(headers: IncomingHttpHeaders): Context {
   return propagation.extract(ROOT_CONTEXT, headers);
 }
 
 export function startServerSpan(name: string, parent: Context): Span {
-  return tracer.startSpan(name, { kind: SpanKind.SERVER }, parent);
+  return tracer().startSpan(name, { kind: SpanKind.SERVER }, parent);
 }
 
 /** Runs `fn` in a child span of the active context, recording a failure on the span. */
 export async function inSpan<T>(name: string, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, async (span) => {
+  return tracer().startActiveSpan(name, async (span) => {
     try {
       return await fn(span);
     } catch (error) {

@@ -1,6 +1,8 @@
 // Bad input, the Open Inference Protocol v2 endpoints, and model folders that must not
 // become ready, against real servers on the project's model.
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -254,6 +256,37 @@ describe("encoder with a model folder it must not serve", () => {
       expect((await getJson(`${encoder.url}/v2/health/ready`)).status).toBe(200);
     } finally {
       await encoder.stop();
+    }
+  });
+
+  it("when the model is served over http with its digest, downloads it and becomes ready", async () => {
+    const files = createServer((req, res) => {
+      const name = (req.url ?? "").replace("/models/arxiv/", "");
+      readFile(join(single, name)).then(
+        (data) => res.end(data),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    try {
+      const encoder = await startTestEncoder(
+        `${base}/models/arxiv/`,
+        "--digest",
+        await folderDigest(single),
+      );
+      const missing = await startTestEncoder(`${base}/elsewhere/`);
+      try {
+        expect((await getJson(`${encoder.url}/v2/health/ready`)).status).toBe(200);
+        expect(await notReadyReason(missing)).toMatch(
+          /fetching config.json from .*\/elsewhere\/: HTTP 404/,
+        );
+      } finally {
+        await encoder.stop();
+        await missing.stop();
+      }
+    } finally {
+      files.close();
     }
   });
 

@@ -60,7 +60,7 @@ export class Classifier {
 
   private async runBatch(items: readonly WindowItem[]): Promise<Float32Array[]> {
     const links = items.flatMap((item) => (item.link ? [{ context: item.link }] : []));
-    const span = tracer.startSpan("encoder.infer", {
+    const span = tracer().startSpan("encoder.infer", {
       links,
       attributes: { "batch.size": items.length },
     });

@@ -3,7 +3,7 @@
 // files as `sha256sum` lists them, so one value pins weights, tokenizer and labels.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,22 +39,33 @@ export function parseDigest(digest: string): string {
 async function download(base: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "kubetune-encoder-model-"));
   const root = base.endsWith("/") ? base : `${base}/`;
-  for (const name of MODEL_FILES) {
-    const response = await fetch(new URL(name, root));
-    if (!response.ok) throw new Error(`fetching ${name} from ${root}: HTTP ${response.status}`);
-    await writeFile(join(dir, name), Buffer.from(await response.arrayBuffer()));
+  try {
+    for (const name of MODEL_FILES) {
+      const response = await fetch(new URL(name, root));
+      if (!response.ok) throw new Error(`fetching ${name} from ${root}: HTTP ${response.status}`);
+      await writeFile(join(dir, name), Buffer.from(await response.arrayBuffer()));
+    }
+    return dir;
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
-  return dir;
+}
+
+export interface ModelFolder {
+  dir: string;
+  /** Downloaded into a temporary folder the service removes when it stops. */
+  temporary: boolean;
 }
 
 /** A local folder holding the model's files. */
-export async function resolveModelFolder(location: string): Promise<string> {
-  if (location.startsWith("file://")) return fileURLToPath(location);
-  if (/^https?:\/\//.test(location)) return download(location);
+export async function resolveModelFolder(location: string): Promise<ModelFolder> {
+  if (location.startsWith("file://")) return { dir: fileURLToPath(location), temporary: false };
+  if (/^https?:\/\//.test(location)) return { dir: await download(location), temporary: true };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new Error(
       `model location "${location}": only paths, file:// and http(s):// are supported`,
     );
   }
-  return location;
+  return { dir: location, temporary: false };
 }

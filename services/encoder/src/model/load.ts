@@ -1,6 +1,6 @@
 // Loading a model folder: check the digest first (an unexpected artifact is never run),
 // then the config, the tokenizer and the ONNX session.
-import { access, readFile } from "node:fs/promises";
+import { access, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { MODEL_FILES, folderDigest, resolveModelFolder } from "./folder.js";
 import type { ModelConfig } from "./model-config.js";
@@ -12,6 +12,8 @@ import { loadTokenizer } from "./tokenizer.js";
 
 export interface LoadedModel {
   dir: string;
+  /** A downloaded copy, removed by release(). */
+  temporary: boolean;
   digest: string;
   config: ModelConfig;
   tokenizer: DocumentTokenizer;
@@ -32,8 +34,7 @@ async function checkFiles(dir: string): Promise<void> {
   }
 }
 
-export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
-  const dir = await resolveModelFolder(request.location);
+async function loadFolder(dir: string, request: LoadRequest) {
   await checkFiles(dir);
   const digest = await folderDigest(dir);
   if (request.digest !== undefined && request.digest !== digest) {
@@ -43,10 +44,19 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
   const tokenizer = await loadTokenizer(await readFile(join(dir, "tokenizer.json"), "utf8"));
   const session = await createSession(join(dir, "model.onnx"), request, tokenizer.padId).catch(
     (error: unknown) => {
-      throw new Error(
-        `model.onnx cannot be loaded: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`model.onnx cannot be loaded: ${reason}`, { cause: error });
     },
   );
-  return { dir, digest, config, tokenizer, session };
+  return { digest, config, tokenizer, session };
+}
+
+export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
+  const { dir, temporary } = await resolveModelFolder(request.location);
+  try {
+    return { dir, temporary, ...(await loadFolder(dir, request)) };
+  } catch (error) {
+    if (temporary) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
