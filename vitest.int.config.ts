@@ -28,7 +28,8 @@ export default defineConfig({
           include: ["services/**/*.int.test.ts", "telemetry/**/*.int.test.ts"],
           exclude: ["**/node_modules/**"],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // A cold machine trains the project's models first (about a minute).
+          hookTimeout: 10 * 60_000,
         },
       },
     ],

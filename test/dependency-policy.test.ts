@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 
 interface LockPackage {
   version?: string;
+  hasInstallScript?: boolean;
 }
 interface PackageJson {
   engines?: Record<string, string>;
@@ -65,5 +66,15 @@ describe("dependency policy", () => {
 
     expect(bindings.length).toBeGreaterThan(10);
     expect([...versions]).toEqual(installedVersions("oxc-parser"));
+  });
+
+  it("keeps onnxruntime-node on exactly 1.30.0 (its CPU binaries ship in the package; a bump changes them)", () => {
+    expect(installedVersions("onnxruntime-node")).toEqual(["1.30.0"]);
+    expect(installedVersions("onnxruntime-common")).toEqual(["1.30.0"]);
+  });
+
+  it("keeps tokenizers (the native binding) at 0.23.2, which carries its binaries and runs no install script", () => {
+    expect(installedVersions("tokenizers")).toEqual(["0.23.2"]);
+    expect(lock.packages["node_modules/tokenizers"]?.hasInstallScript).toBeUndefined();
   });
 });
