@@ -80,12 +80,12 @@ describe("POST /v1/completions", () => {
 
   it("when the prompt is longer than the context, answers 400 naming both sizes", async () => {
     const { status, body } = await postJson(`${llm.url}/v1/completions`, {
-      prompt: "deep learning ".repeat(1200),
+      prompt: "deep learning ".repeat(2400),
       max_tokens: 4,
     });
 
     expect(status).toBe(400);
-    expect(body.error).toMatch(/the prompt is \d+ tokens; the context holds 1024/);
+    expect(body.error).toMatch(/the prompt is \d+ tokens; the context holds 2048/);
   });
 });
 

@@ -1,11 +1,10 @@
 // Token-by-token generation on one leased sequence: sampling options, an optional
 // grammar, stop sequences, max_tokens and cancellation. Yields text deltas as they become
 // safe to send and returns the totals.
-import { LlamaGrammarEvaluationState, TokenBias } from "node-llama-cpp";
+import { LlamaGrammarEvaluationState } from "node-llama-cpp";
 import type { LlamaContextSequence, LlamaGrammar, Token } from "node-llama-cpp";
 import type { Sampling } from "../openai/validate.js";
 import { StopScanner } from "./stop-scanner.js";
-import type { ScanStep } from "./stop-scanner.js";
 
 export type FinishReason = "stop" | "length";
 
@@ -27,57 +26,64 @@ export interface GenerateInput {
   onToken?: () => void;
 }
 
-/** Forbids every end-of-generation token the model names. */
-function noEndOfGeneration(sequence: LlamaContextSequence): TokenBias {
-  const { tokens } = sequence.model;
-  const bias = new TokenBias(sequence.model.tokenizer);
-  for (const token of new Set([tokens.eos, tokens.eot]))
-    if (token !== null) bias.set(token, "never");
-  return bias;
-}
-
 function evaluateOptions(sequence: LlamaContextSequence, input: GenerateInput) {
-  const { temperature, topP, seed, ignoreEos } = input.sampling;
+  const { temperature, topP, seed } = input.sampling;
   const grammarEvaluationState = input.grammar
     ? new LlamaGrammarEvaluationState({ model: sequence.model, grammar: input.grammar })
     : undefined;
   return {
     temperature,
     topP,
+    // node-llama-cpp defaults top_k to 40; OpenAI has no top_k, so sample from the whole vocabulary.
+    topK: 0,
+    // End-of-generation tokens come back to us, so the loop (not the library) decides to stop.
+    yieldEogToken: true,
     ...(seed === undefined ? {} : { seed }),
     ...(grammarEvaluationState ? { grammarEvaluationState } : {}),
-    ...(ignoreEos ? { tokenBias: noEndOfGeneration(sequence) } : {}),
   };
 }
 
-/** What has been generated so far, and what of it was sent. */
+/** What has been generated so far, what of it was sent, and why it ended. */
 class Progress {
   readonly tokens: Token[] = [];
   sent = "";
   firstTokenSeconds: number | undefined;
+  finishReason: FinishReason = "stop";
+  /** Set when a stop sequence or the token budget ended generation. */
+  done = false;
   private readonly scanner: StopScanner;
   private readonly started = performance.now();
 
   constructor(
     private readonly sequence: LlamaContextSequence,
     stop: string[],
+    private readonly budget: number,
   ) {
     this.scanner = new StopScanner(stop);
   }
 
-  /** Adds a token; returns the text now safe to send and whether a stop sequence ended it. */
-  push(token: Token): ScanStep {
+  /** Adds a token; returns the text now safe to send. */
+  push(token: Token): string {
     this.firstTokenSeconds ??= (performance.now() - this.started) / 1000;
     this.tokens.push(token);
     const step = this.scanner.push(this.sequence.model.detokenize(this.tokens));
     this.sent += step.emit;
-    return step;
+    if (step.stopped) this.done = true;
+    else if (this.tokens.length >= this.budget) [this.done, this.finishReason] = [true, "length"];
+    return step.emit;
   }
 
+  /** What is still held back, unless a stop sequence ended generation. */
   flush(): string {
+    if (this.done && this.finishReason === "stop") return "";
     const rest = this.scanner.flush(this.sequence.model.detokenize(this.tokens));
     this.sent += rest;
     return rest;
+  }
+
+  result(promptTokens: number): GenerateResult {
+    const { sent: text, tokens, finishReason, firstTokenSeconds } = this;
+    return { text, promptTokens, completionTokens: tokens.length, finishReason, firstTokenSeconds };
   }
 }
 
@@ -86,35 +92,23 @@ export async function* generate(
   input: GenerateInput,
 ): AsyncGenerator<string, GenerateResult> {
   await sequence.clearHistory();
-  const progress = new Progress(sequence, input.sampling.stop);
   // Never run past the context: a prompt this long was refused before.
   const budget = Math.min(
     input.sampling.maxTokens,
     sequence.context.contextSize - input.prompt.length,
   );
-  let finishReason: FinishReason = "stop";
-  let stopped = false;
+  const progress = new Progress(sequence, input.sampling.stop, budget);
   for await (const token of sequence.evaluate(input.prompt, evaluateOptions(sequence, input))) {
     input.signal.throwIfAborted();
+    // With ignore_eos (vLLM's meaning) an end token is generated, counted and passed over.
+    if (!input.sampling.ignoreEos && sequence.model.isEogToken(token)) break;
     input.onToken?.();
-    const step = progress.push(token);
-    if (step.emit !== "") yield step.emit;
-    stopped = step.stopped;
-    if (stopped) break;
-    if (progress.tokens.length >= budget) {
-      finishReason = "length";
-      break;
-    }
+    const emit = progress.push(token);
+    if (emit !== "") yield emit;
+    if (progress.done) break;
   }
   input.signal.throwIfAborted();
-  const rest = stopped ? "" : progress.flush();
+  const rest = progress.flush();
   if (rest !== "") yield rest;
-  const { sent: text, tokens, firstTokenSeconds } = progress;
-  return {
-    text,
-    promptTokens: input.prompt.length,
-    completionTokens: tokens.length,
-    finishReason,
-    firstTokenSeconds,
-  };
+  return progress.result(input.prompt.length);
 }

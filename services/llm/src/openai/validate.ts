@@ -10,7 +10,7 @@ export interface Sampling {
   topP: number;
   seed: number | undefined;
   stop: string[];
-  /** vLLM's `ignore_eos`: generate exactly max_tokens (benchmarks, load tests). */
+  /** vLLM's `ignore_eos`: end tokens do not stop generation, so max_tokens are generated (benchmarks, load tests). */
   ignoreEos: boolean;
 }
 

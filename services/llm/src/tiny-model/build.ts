@@ -24,7 +24,7 @@ export const TINY_FILES = {
   config: "tiny-llama.json",
 } as const;
 
-const CONTEXT_LENGTH = 1024;
+const CONTEXT_LENGTH = 2048;
 const MERGES = 200;
 const LORA_RANK = 4;
 const LORA_ALPHA = 8;
