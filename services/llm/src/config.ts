@@ -1,7 +1,8 @@
 // The service's command line and the model's optional configuration file (labels,
 // problem type, classify prompt) into one validated configuration.
 import { existsSync, readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { homedir } from "node:os";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { LabelConfig } from "./classify/classifier.js";
 import { DEFAULT_CLASSIFY_PROMPT } from "./classify/prompt.js";
@@ -28,6 +29,8 @@ export interface ServiceConfig {
   maxTokens: number;
   defaultMaxTokens: number;
   bodyLimit: string;
+  /** Where models given by http(s) URI are kept. */
+  cacheDir: string;
 }
 
 const OPTIONS = {
@@ -48,6 +51,10 @@ const OPTIONS = {
   "max-tokens": { type: "string", default: "4096" },
   "default-max-tokens": { type: "string", default: "256" },
   "body-limit": { type: "string", default: "16mb" },
+  "cache-dir": {
+    type: "string",
+    default: join(homedir(), ".cache", "kubetune", "models", "downloads"),
+  },
 } as const;
 
 function int(name: string, raw: string, min: number): number {
@@ -130,5 +137,6 @@ export function parseConfig(argv: string[]): ServiceConfig {
     maxTokens: int("max-tokens", values["max-tokens"], 1),
     defaultMaxTokens: int("default-max-tokens", values["default-max-tokens"], 1),
     bodyLimit: values["body-limit"],
+    cacheDir: values["cache-dir"],
   };
 }

@@ -2,16 +2,12 @@
 // listens before the model loads so liveness and the not-ready reason are visible.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { createApp } from "./app.js";
 import type { ServiceConfig } from "./config.js";
 import type { EngineOptions } from "./engine/llama-engine.js";
 import { ModelHost } from "./host.js";
 import { LlmMetrics } from "./metrics.js";
 import { resolveSource } from "./source.js";
-
-const DOWNLOAD_CACHE = join(homedir(), ".cache", "kubetune", "models", "downloads");
 
 export interface RunningService {
   host: ModelHost;
@@ -24,12 +20,12 @@ export interface RunningService {
 }
 
 async function engineOptions(config: ServiceConfig): Promise<EngineOptions> {
-  const modelPath = await resolveSource(config.model, config.digest, DOWNLOAD_CACHE);
+  const modelPath = await resolveSource(config.model, config.digest, config.cacheDir);
   const adapters = [];
   for (const a of config.adapters)
     adapters.push({
       name: a.name,
-      path: await resolveSource(a.uri, undefined, DOWNLOAD_CACHE),
+      path: await resolveSource(a.uri, undefined, config.cacheDir),
       scale: a.scale,
     });
   const { name, threads, contextSize, parallel, maxQueue } = config;

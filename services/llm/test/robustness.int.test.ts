@@ -1,10 +1,15 @@
 // Load, cancellation, adapters at run time, bad input and bad models: the service answers
 // with the right status and an error body, and stays up.
+import { once } from "node:events";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGgufHeader } from "../src/gguf/read.js";
+import { sha256File } from "../src/source.js";
 import { encodeGguf } from "../src/gguf/write.js";
 import type { F32Tensor } from "../src/gguf/write.js";
 import type { GgufTyped, GgufValue } from "../src/gguf/types.js";
@@ -269,4 +274,64 @@ describe("corrupt or missing models", () => {
       }
     },
   );
+});
+
+describe("model sources", () => {
+  const digestOf = async () => `sha256:${await sha256File(tiny.model)}`;
+
+  it("when the model is a file:// URI with its sha256 digest, it loads", async () => {
+    const llm = await startTiny([], {
+      model: pathToFileURL(tiny.model).href,
+      digest: await digestOf(),
+      adapters: [],
+    });
+    try {
+      expect((await fetch(`${llm.url}/v2/health/ready`)).status).toBe(200);
+    } finally {
+      await llm.service.stop();
+    }
+  });
+
+  it("when the digest does not match, the model is not ready and the reason names the mismatch", async () => {
+    const llm = await startTiny([], { digest: `sha256:${"0".repeat(64)}`, adapters: [] });
+    try {
+      const ready = await fetch(`${llm.url}/v2/health/ready`);
+
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { error: string }).error).toMatch(/digest mismatch/);
+    } finally {
+      await llm.service.stop();
+    }
+  });
+
+  it("when the model is an http:// URI, it is fetched once into the cache and served", async () => {
+    let fetches = 0;
+    const files = createServer((_req, res) => {
+      fetches++;
+      res.end(readFileSync(tiny.model));
+    });
+    files.listen(0, "127.0.0.1");
+    await once(files, "listening");
+    const uri = `http://127.0.0.1:${(files.address() as AddressInfo).port}/models/tiny.gguf`;
+    const cacheDir = mkdtempSync(join(tmpdir(), "llm-downloads-"));
+    try {
+      for (let run = 0; run < 2; run++) {
+        const llm = await startTiny([], {
+          model: uri,
+          digest: await digestOf(),
+          adapters: [],
+          cacheDir,
+        });
+        const completion = await postJson(`${llm.url}/v1/completions`, {
+          prompt: "Title:",
+          max_tokens: 2,
+        });
+        await llm.service.stop();
+        expect(completion.status).toBe(200);
+      }
+      expect(fetches).toBe(1);
+    } finally {
+      files.close();
+    }
+  });
 });

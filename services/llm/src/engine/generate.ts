@@ -4,6 +4,7 @@
 import { LlamaGrammarEvaluationState } from "node-llama-cpp";
 import type { LlamaContextSequence, LlamaGrammar, Token } from "node-llama-cpp";
 import type { Sampling } from "../openai/validate.js";
+import { IncrementalDecoder } from "./decoder.js";
 import { StopScanner } from "./stop-scanner.js";
 
 export type FinishReason = "stop" | "length";
@@ -52,21 +53,27 @@ class Progress {
   /** Set when a stop sequence or the token budget ended generation. */
   done = false;
   private readonly scanner: StopScanner;
+  private readonly decoder: IncrementalDecoder<Token>;
+  private text = "";
   private readonly started = performance.now();
 
   constructor(
-    private readonly sequence: LlamaContextSequence,
+    sequence: LlamaContextSequence,
     stop: string[],
     private readonly budget: number,
   ) {
     this.scanner = new StopScanner(stop);
+    this.decoder = new IncrementalDecoder((tokens, last) =>
+      sequence.model.detokenize(tokens, false, last),
+    );
   }
 
   /** Adds a token; returns the text now safe to send. */
   push(token: Token): string {
     this.firstTokenSeconds ??= (performance.now() - this.started) / 1000;
     this.tokens.push(token);
-    const step = this.scanner.push(this.sequence.model.detokenize(this.tokens));
+    this.text = this.decoder.push(token);
+    const step = this.scanner.push(this.text);
     this.sent += step.emit;
     if (step.stopped) this.done = true;
     else if (this.tokens.length >= this.budget) [this.done, this.finishReason] = [true, "length"];
@@ -76,7 +83,7 @@ class Progress {
   /** What is still held back, unless a stop sequence ended generation. */
   flush(): string {
     if (this.done && this.finishReason === "stop") return "";
-    const rest = this.scanner.flush(this.sequence.model.detokenize(this.tokens));
+    const rest = this.scanner.flush(this.text);
     this.sent += rest;
     return rest;
   }

@@ -28,6 +28,11 @@ export const LLAMA_OPTIONS = {
   logLevel: LlamaLogLevel.error,
 } as const;
 
+/** The llama.cpp binding with the options above (also the benchmark's direct peer). */
+export function loadLlama(): Promise<Llama> {
+  return getLlama(LLAMA_OPTIONS);
+}
+
 export interface AdapterSpec {
   name: string;
   path: string;
@@ -74,7 +79,7 @@ export class LlamaEngine {
     const { header, fileSize } = await readGgufHeader(options.modelPath);
     const { architecture } = validateModelHeader(header, fileSize);
     for (const adapter of options.adapters) await checkAdapter(adapter, architecture);
-    const llama = await getLlama(LLAMA_OPTIONS);
+    const llama = await loadLlama();
     const model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0 });
     const engine = new LlamaEngine(llama, model, architecture, options);
     await engine.addVariant(undefined);
