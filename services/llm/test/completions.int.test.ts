@@ -1,7 +1,11 @@
 // The OpenAI-compatible endpoints on the project's tiny GGUF model: real llama.cpp loading
 // and generation, through real HTTP on port 0.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metric, post, postJson, sseEvents, startTiny } from "./support.js";
+import { loadLlama } from "../src/engine/llama-engine.js";
+import { corpusLines } from "../src/tiny-model/corpus.js";
+import { tokenize } from "../src/tiny-model/train.js";
+import { buildVocab } from "../src/tiny-model/vocab.js";
+import { LABELS, metric, post, postJson, sseEvents, startTiny, tiny } from "./support.js";
 import type { TestService } from "./support.js";
 
 let llm: TestService;
@@ -86,6 +90,33 @@ describe("POST /v1/completions", () => {
 
     expect(status).toBe(400);
     expect(body.error).toMatch(/the prompt is \d+ tokens; the context holds 2048/);
+  });
+});
+
+describe("the trained tiny model", () => {
+  it("when llama.cpp tokenizes the corpus, it gets the tokens the model was fitted on", async () => {
+    const vocab = buildVocab(corpusLines(), 200);
+    const llama = await loadLlama();
+    const model = await llama.loadModel({ modelPath: tiny.model, vocabOnly: true });
+    try {
+      for (const line of corpusLines()) {
+        const title = line.split("\n")[0]!;
+        expect(model.tokenize(title)).toEqual(tokenize(vocab, title, true));
+      }
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it("when prompted like its corpus, greedy decoding continues with a category and stops", async () => {
+    const { body } = await complete({
+      prompt: "Title: depth estimation from a single image\nCategory:",
+      max_tokens: 16,
+      temperature: 0,
+    });
+
+    expect(body.choices[0]!.finish_reason).toBe("stop");
+    expect(LABELS).toContain(body.choices[0]!.text!.trim());
   });
 });
 

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { encodeGguf } from "../gguf/write.js";
 import type { GgufTyped } from "../gguf/types.js";
 import { TINY_LABELS, corpusLines } from "./corpus.js";
+import { corpusSequences, fitOutput } from "./train.js";
 import { SPECIAL, buildVocab } from "./vocab.js";
 import { baseTensors, loraTensors } from "./weights.js";
 import type { TinyDims } from "./weights.js";
@@ -84,15 +85,27 @@ export function writeTinyModel(dir: string): void {
     ff: 192,
   };
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, TINY_FILES.model),
-    encodeGguf(baseMetadata(dims, vocab), baseTensors(dims, SEED)),
+  const tensors = baseTensors(dims, SEED);
+  const embedding = tensors.find((t) => t.name === "token_embd.weight");
+  const output = tensors.find((t) => t.name === "output.weight");
+  if (!embedding || !output) throw new Error("the tiny model lacks its embedding or output tensor");
+  output.data = fitOutput(
+    embedding.data,
+    dims.embd,
+    dims.vocab,
+    corpusSequences(vocab, corpusLines()),
   );
+  writeFileSync(join(dir, TINY_FILES.model), encodeGguf(baseMetadata(dims, vocab), tensors));
   writeFileSync(
     join(dir, TINY_FILES.adapter),
     encodeGguf(adapterMetadata, loraTensors(dims, LORA_RANK, SEED + 1)),
   );
-  const config = { labels: [...TINY_LABELS], problemType: "single-label" };
+  // The classify prompt has the corpus's shape, so the model continues it with a category.
+  const config = {
+    labels: [...TINY_LABELS],
+    problemType: "single-label",
+    prompt: "Title: {text}\nCategory:",
+  };
   writeFileSync(join(dir, TINY_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
 }
 

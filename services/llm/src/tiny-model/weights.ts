@@ -32,6 +32,12 @@ function tensor(name: string, dims: number[], fill: (i: number) => number): F32T
 
 const random = (next: () => number, std: number) => () => next() * std;
 
+/**
+ * The blocks write a quarter of a normal initialisation into the residual stream, so the
+ * last hidden state stays close to the current token's embedding (what train.ts fits on).
+ */
+const BLOCK_GAIN = 0.25;
+
 function layerTensors(d: TinyDims, layer: number, next: () => number): F32Tensor[] {
   const kv = (d.embd / d.heads) * d.kvHeads;
   const std = 1 / Math.sqrt(d.embd);
@@ -41,11 +47,11 @@ function layerTensors(d: TinyDims, layer: number, next: () => number): F32Tensor
     tensor(`${p}.attn_q.weight`, [d.embd, d.embd], random(next, std)),
     tensor(`${p}.attn_k.weight`, [d.embd, kv], random(next, std)),
     tensor(`${p}.attn_v.weight`, [d.embd, kv], random(next, std)),
-    tensor(`${p}.attn_output.weight`, [d.embd, d.embd], random(next, std)),
+    tensor(`${p}.attn_output.weight`, [d.embd, d.embd], random(next, std * BLOCK_GAIN)),
     tensor(`${p}.ffn_norm.weight`, [d.embd], () => 1),
     tensor(`${p}.ffn_gate.weight`, [d.embd, d.ff], random(next, std)),
     tensor(`${p}.ffn_up.weight`, [d.embd, d.ff], random(next, std)),
-    tensor(`${p}.ffn_down.weight`, [d.ff, d.embd], random(next, 1 / Math.sqrt(d.ff))),
+    tensor(`${p}.ffn_down.weight`, [d.ff, d.embd], random(next, BLOCK_GAIN / Math.sqrt(d.ff))),
   ];
 }
 
