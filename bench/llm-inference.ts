@@ -2,12 +2,14 @@
 // directly in the same run, and the output tokens of `headless` against `json`
 // structured output for the same field schema.
 //
-//   npm run bench:llm -- [--model <gguf>] [--rounds 5] [--prompt-words 150] [--tokens 256]
+//   npm run bench:llm -- [--model <gguf> | --size bench|tiny] [--rounds 5] [--prompt-words 150] [--tokens 256]
 //
-// Without --model it uses the project's tiny GGUF (built into the cache if missing). The
+// Without --model it uses the project's model recipe at `bench` size (about 25 M
+// parameters, built into the cache if missing; `tiny` is the tests' 0.6 MB one). The
 // service runs as its own process (as in a pod); the direct peer runs in this process with
 // the same threads and context size. Rounds alternate between the two; medians are printed.
 import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadLlama } from "../services/llm/src/engine/llama-engine.js";
@@ -16,13 +18,14 @@ import { ensureTinyModel } from "../services/llm/src/tiny-model/build.js";
 const { values } = parseArgs({
   options: {
     model: { type: "string" },
+    size: { type: "string", default: "bench" },
     rounds: { type: "string", default: "5" },
     "prompt-words": { type: "string", default: "150" },
     tokens: { type: "string", default: "256" },
     threads: { type: "string", default: "1" },
   },
 });
-const model = values.model ?? ensureTinyModel().model;
+const model = values.model ?? ensureTinyModel(values.size === "tiny" ? "tiny" : "bench").model;
 const rounds = Number(values.rounds);
 const generate = Number(values.tokens);
 const threads = Number(values.threads);
@@ -136,18 +139,41 @@ async function httpRun(url: string): Promise<Run> {
   };
 }
 
-const schema = {
-  type: "object",
-  properties: {
-    title: { type: "string", maxLength: 48 },
-    category: { enum: ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "stat.ML"] },
-    year: { type: "integer" },
-    open_access: { type: "boolean" },
-    venue: { type: "string", maxLength: 24 },
+/** Two field schemas: with free text (values dominate) and without (keys and quotes do). */
+const SCHEMAS: Record<string, object> = {
+  "paper (2 free-text fields)": {
+    type: "object",
+    properties: {
+      title: { type: "string", maxLength: 48 },
+      category: { enum: ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "stat.ML"] },
+      year: { type: "integer" },
+      open_access: { type: "boolean" },
+      venue: { type: "string", maxLength: 24 },
+    },
+  },
+  "triage (enum, number, integer, boolean)": {
+    type: "object",
+    properties: {
+      category: { enum: ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "stat.ML"] },
+      confidence: { type: "number" },
+      pages: { type: "integer" },
+      is_survey: { type: "boolean" },
+      has_code: { type: "boolean" },
+    },
   },
 };
 
-async function structuredRun(url: string, type: "json_schema" | "headless", seed: number) {
+interface Structured {
+  tokens: number;
+  ms: number;
+}
+
+async function structuredRun(
+  url: string,
+  schema: object,
+  type: "json_schema" | "headless",
+  seed: number,
+): Promise<Structured> {
   const start = performance.now();
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
@@ -164,51 +190,64 @@ async function structuredRun(url: string, type: "json_schema" | "headless", seed
   return { tokens: body.usage.completion_tokens, ms: performance.now() - start };
 }
 
-const direct = await directPeer();
-const service = await startService();
-try {
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function printRow(name: string, runs: Run[]): void {
+  const ttft = median(runs.map((r) => r.ttftMs)).toFixed(2);
+  const promptTps = median(runs.map((r) => (r.promptTokens * 1000) / r.ttftMs)).toFixed(0);
+  const gen = median(runs.map((r) => r.genTokensPerSecond)).toFixed(1);
+  console.log(
+    `${name.padEnd(22)} prompt ${runs[0]?.promptTokens} tok  ${promptTps.padStart(7)} prompt tok/s  TTFT ${ttft.padStart(8)} ms  generation ${gen.padStart(8)} tok/s`,
+  );
+}
+
+async function compareOverhead(url: string, direct: () => Promise<Run>): Promise<void> {
   await direct();
-  await httpRun(service.url); // warm both paths once
+  await httpRun(url); // warm both paths once
   const d: Run[] = [];
   const h: Run[] = [];
   for (let i = 0; i < rounds; i++) {
     d.push(await direct());
-    h.push(await httpRun(service.url));
+    h.push(await httpRun(url));
   }
-  const json: { tokens: number; ms: number }[] = [];
-  const headless: { tokens: number; ms: number }[] = [];
-  for (let seed = 1; seed <= rounds * 2; seed++) {
-    json.push(await structuredRun(service.url, "json_schema", seed));
-    headless.push(await structuredRun(service.url, "headless", seed));
-  }
-  const row = (name: string, runs: Run[]) => {
-    const ttft = median(runs.map((r) => r.ttftMs));
-    const promptTps = median(runs.map((r) => (r.promptTokens * 1000) / r.ttftMs));
-    console.log(
-      `${name.padEnd(22)} prompt ${runs[0]?.promptTokens} tok  ${promptTps.toFixed(0).padStart(7)} prompt tok/s  TTFT ${ttft.toFixed(2).padStart(7)} ms  generation ${median(
-        runs.map((r) => r.genTokensPerSecond),
-      )
-        .toFixed(1)
-        .padStart(8)} tok/s`,
-    );
-  };
-  console.log(
-    `model ${model}, ${threads} thread(s), ${generate} generated tokens, ${rounds} rounds (medians)`,
-  );
-  row("node-llama-cpp direct", d);
-  row("HTTP service (SSE)", h);
+  printRow("node-llama-cpp direct", d);
+  printRow("HTTP service (SSE)", h);
   const genRatio =
     median(h.map((r) => r.genTokensPerSecond)) / median(d.map((r) => r.genTokensPerSecond));
   const addedTtft = median(h.map((r) => r.ttftMs)) - median(d.map((r) => r.ttftMs));
   console.log(`generation throughput HTTP/direct: ${genRatio.toFixed(3)} (target >= 0.95)`);
   console.log(`added time to first token: ${addedTtft.toFixed(2)} ms (target < 5 ms)`);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const jt = mean(json.map((r) => r.tokens));
-  const ht = mean(headless.map((r) => r.tokens));
+}
+
+async function compareFormats(url: string): Promise<void> {
+  for (const [name, schema] of Object.entries(SCHEMAS)) {
+    const json: Structured[] = [];
+    const headless: Structured[] = [];
+    for (let seed = 1; seed <= rounds * 2; seed++) {
+      json.push(await structuredRun(url, schema, "json_schema", seed));
+      headless.push(await structuredRun(url, schema, "headless", seed));
+    }
+    const [jt, ht] = [mean(json.map((r) => r.tokens)), mean(headless.map((r) => r.tokens))];
+    const [jms, hms] = [median(json.map((r) => r.ms)), median(headless.map((r) => r.ms))];
+    console.log(
+      `${name}, ${json.length} requests each: json ${jt.toFixed(1)} tokens ${jms.toFixed(1)} ms; headless ${ht.toFixed(1)} tokens ${hms.toFixed(1)} ms`,
+    );
+    console.log(
+      `  headless/json output tokens: ${(ht / jt).toFixed(3)} (target <= 0.5), latency ${(hms / jms).toFixed(3)}`,
+    );
+  }
+}
+
+const direct = await directPeer();
+const service = await startService();
+try {
   console.log(
-    `structured output, ${json.length} requests each: json ${jt.toFixed(1)} tokens ${median(json.map((r) => r.ms)).toFixed(1)} ms; headless ${ht.toFixed(1)} tokens ${median(headless.map((r) => r.ms)).toFixed(1)} ms`,
+    `model ${model}, ${threads} thread(s), ${generate} generated tokens, ${rounds} rounds (medians); load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
   );
-  console.log(`headless/json output tokens: ${(ht / jt).toFixed(3)} (target <= 0.5)`);
+  await compareOverhead(service.url, direct);
+  await compareFormats(service.url);
 } finally {
   service.stop();
 }

@@ -73,17 +73,21 @@ const adapterMetadata: [string, GgufTyped][] = [
   ["adapter.lora.alpha", f32(LORA_ALPHA)],
 ];
 
+/**
+ * `tiny` for tests (about 0.6 MB, thousands of tokens per second); `bench` is the same
+ * recipe at about 25 M parameters (about 100 MB), so a benchmark's per-token work is closer
+ * to a real model's and the service's fixed per-token costs are not magnified.
+ */
+export const TINY_SIZES = {
+  tiny: { embd: 64, layers: 2, heads: 4, kvHeads: 2, ff: 192 },
+  bench: { embd: 512, layers: 8, heads: 8, kvHeads: 4, ff: 1536 },
+} as const;
+export type TinySize = keyof typeof TINY_SIZES;
+
 /** Writes the three files into `dir` (created if needed). */
-export function writeTinyModel(dir: string): void {
+export function writeTinyModel(dir: string, size: TinySize = "tiny"): void {
   const vocab = buildVocab(corpusLines(), MERGES);
-  const dims: TinyDims = {
-    vocab: vocab.tokens.length,
-    embd: 64,
-    layers: 2,
-    heads: 4,
-    kvHeads: 2,
-    ff: 192,
-  };
+  const dims: TinyDims = { vocab: vocab.tokens.length, ...TINY_SIZES[size] };
   mkdirSync(dir, { recursive: true });
   const tensors = baseTensors(dims, SEED);
   const embedding = tensors.find((t) => t.name === "token_embd.weight");
@@ -130,13 +134,14 @@ export interface TinyModelPaths {
 
 /** Builds the tiny model into the user cache unless an identical build is already there. */
 export function ensureTinyModel(
+  size: TinySize = "tiny",
   cacheRoot = join(homedir(), ".cache", "kubetune", "models"),
 ): TinyModelPaths {
-  const dir = join(cacheRoot, `tiny-llama-${inputsHash()}`);
+  const dir = join(cacheRoot, `${size}-llama-${inputsHash()}`);
   if (!existsSync(join(dir, TINY_FILES.config))) {
     // Build beside the final folder and rename, so a concurrent reader never sees half a model.
     const tmp = `${dir}.tmp-${process.pid}`;
-    writeTinyModel(tmp);
+    writeTinyModel(tmp, size);
     try {
       renameSync(tmp, dir);
     } catch (error) {
