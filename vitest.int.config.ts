@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     // One cluster, many tests: run files one after another so their loads do not mix.
+    // The services suites share the two cores too.
     fileParallelism: false,
     projects: [
       {

@@ -55,6 +55,7 @@ describe("dependency policy", () => {
 
   it("never runs the install scripts that download from outside the npm registry", () => {
     expect(manifest.allowScripts?.["onnxruntime-node"]).toBe(false);
+    expect(manifest.allowScripts?.["node-llama-cpp"]).toBe(false);
     expect(Object.values(manifest.allowScripts ?? {}).filter(Boolean)).toEqual([]);
   });
 

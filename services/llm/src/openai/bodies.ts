@@ -1,0 +1,73 @@
+// OpenAI response and stream-chunk bodies for chat and text completions.
+import type { GenerateResult } from "../engine/generate.js";
+
+export type Kind = "chat" | "text";
+
+export interface ResponseMeta {
+  id: string;
+  created: number;
+  model: string;
+}
+
+export function usage(result: Pick<GenerateResult, "promptTokens" | "completionTokens">) {
+  return {
+    prompt_tokens: result.promptTokens,
+    completion_tokens: result.completionTokens,
+    total_tokens: result.promptTokens + result.completionTokens,
+  };
+}
+
+export function responseBody(
+  kind: Kind,
+  meta: ResponseMeta,
+  result: GenerateResult,
+  content: string,
+) {
+  const choice =
+    kind === "chat"
+      ? {
+          index: 0,
+          message: { role: "assistant", content },
+          finish_reason: result.finishReason,
+          logprobs: null,
+        }
+      : { index: 0, text: content, finish_reason: result.finishReason, logprobs: null };
+  return {
+    id: meta.id,
+    object: kind === "chat" ? "chat.completion" : "text_completion",
+    created: meta.created,
+    model: meta.model,
+    choices: [choice],
+    usage: usage(result),
+  };
+}
+
+/** One stream chunk: a delta, or the final one with `finishReason` set. */
+export function chunkBody(
+  kind: Kind,
+  meta: ResponseMeta,
+  delta: string,
+  finishReason: string | null = null,
+) {
+  const choice =
+    kind === "chat"
+      ? {
+          index: 0,
+          delta: delta === "" ? {} : { content: delta },
+          finish_reason: finishReason,
+          logprobs: null,
+        }
+      : { index: 0, text: delta, finish_reason: finishReason, logprobs: null };
+  return {
+    id: meta.id,
+    object: kind === "chat" ? "chat.completion.chunk" : "text_completion",
+    created: meta.created,
+    model: meta.model,
+    choices: [choice],
+  };
+}
+
+/** The last chunk before [DONE] when the client asked for usage in the stream. */
+export function usageChunk(kind: Kind, meta: ResponseMeta, result: GenerateResult) {
+  return { ...chunkBody(kind, meta, ""), choices: [], usage: usage(result) };
+}
