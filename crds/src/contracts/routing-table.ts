@@ -17,13 +17,10 @@ import {
   ObjectName,
   Struct,
 } from "../common/schema.js";
+import { VARIANT_RULES, Weight } from "../inferenceroute/v1alpha1/spec.js";
 
 /** The file name the operator writes into the ConfigMap and the router reads. */
 export const ROUTING_TABLE_FILE = "routing-table.json";
-
-const knownVariant = (path: string) => `self.variants.exists(v, v.name == ${path})`;
-
-const Weight = (description: string) => Int32({ description, minimum: 0, maximum: 100 });
 
 /** Base URL of one serving replica or Service, e.g. http://arxiv-v3.ml.svc:8080. */
 const BaseUrl = Type.String({
@@ -175,26 +172,10 @@ export const RoutingTable = Struct(
   {
     description: "The resolved InferenceRoute the router serves (operator → router).",
     "x-kubernetes-validations": [
-      {
-        rule: "self.variants.map(v, v.weight).sum() == 100",
-        message: "variant weights must sum to 100",
-        fieldPath: ".variants",
-      },
-      {
-        rule: `!has(self.mirror) || ${knownVariant("self.mirror.variant")}`,
-        message: "mirror.variant must name one of the variants",
-        fieldPath: ".mirror.variant",
-      },
-      {
-        rule: `!has(self.overrides) || self.overrides.values.all(o, ${knownVariant("o.variant")})`,
-        message: "every override must name one of the variants",
-        fieldPath: ".overrides.values",
-      },
-      {
-        rule: `!has(self.rollout) || ${knownVariant("self.rollout.candidate")}`,
-        message: "rollout.candidate must name one of the variants",
-        fieldPath: ".rollout.candidate",
-      },
+      VARIANT_RULES.weightsSum,
+      VARIANT_RULES.mirror,
+      VARIANT_RULES.overrides,
+      VARIANT_RULES.rollout,
     ],
   },
 );

@@ -11,8 +11,36 @@ import {
   ObjectName,
   Struct,
 } from "../../common/schema.js";
+import type { CelRule } from "../../common/schema.js";
 
 const knownVariant = (path: string) => `self.variants.exists(v, v.name == ${path})`;
+
+/**
+ * The rules that tie weights, the mirror, overrides and a rollout to the variants; the
+ * routing table the operator renders from a route keeps the same ones.
+ */
+export const VARIANT_RULES = {
+  weightsSum: {
+    rule: "self.variants.map(v, v.weight).sum() == 100",
+    message: "variant weights must sum to 100",
+    fieldPath: ".variants",
+  },
+  mirror: {
+    rule: `!has(self.mirror) || ${knownVariant("self.mirror.variant")}`,
+    message: "mirror.variant must name one of the variants",
+    fieldPath: ".mirror.variant",
+  },
+  overrides: {
+    rule: `!has(self.overrides) || self.overrides.values.all(o, ${knownVariant("o.variant")})`,
+    message: "every override must name one of the variants",
+    fieldPath: ".overrides.values",
+  },
+  rollout: {
+    rule: `!has(self.rollout) || ${knownVariant("self.rollout.candidate")}`,
+    message: "rollout.candidate must name one of the variants",
+    fieldPath: ".rollout.candidate",
+  },
+} satisfies Record<string, CelRule>;
 
 export const Weight = (description: string) => Int32({ description, minimum: 0, maximum: 100 });
 
@@ -160,32 +188,16 @@ export const InferenceRouteSpec = Struct(
   {
     description: "How traffic for a model is split between its versions.",
     "x-kubernetes-validations": [
-      {
-        rule: "self.variants.map(v, v.weight).sum() == 100",
-        message: "variant weights must sum to 100",
-        fieldPath: ".variants",
-      },
-      {
-        rule: `!has(self.mirror) || ${knownVariant("self.mirror.variant")}`,
-        message: "mirror.variant must name one of the variants",
-        fieldPath: ".mirror.variant",
-      },
-      {
-        rule: `!has(self.overrides) || self.overrides.values.all(o, ${knownVariant("o.variant")})`,
-        message: "every override must name one of the variants",
-        fieldPath: ".overrides.values",
-      },
+      VARIANT_RULES.weightsSum,
+      VARIANT_RULES.mirror,
+      VARIANT_RULES.overrides,
       {
         rule: "!has(self.cascade) || !self.variants.exists(v, v.modelVersion == self.cascade.escalateTo)",
         message:
           "cascade.escalateTo must name the LLM ModelVersion, not one the variants already serve",
         fieldPath: ".cascade.escalateTo",
       },
-      {
-        rule: `!has(self.rollout) || ${knownVariant("self.rollout.candidate")}`,
-        message: "rollout.candidate must name one of the variants",
-        fieldPath: ".rollout.candidate",
-      },
+      VARIANT_RULES.rollout,
       {
         rule: "!has(self.rollout) || self.variants.size() >= 2",
         message: "a rollout needs a stable variant beside the candidate",
