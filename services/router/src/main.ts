@@ -24,7 +24,12 @@ if (values.config === undefined || !Number.isInteger(port) || port < 0 || port >
 // W3C trace context always passes through; spans are exported when OTEL_* names a collector.
 const tracing = startTracing("kubetune-router");
 const log = jsonLogger();
-const router = await startRouter({ config: values.config, port, host: values.host, log });
+const router = await startRouter({ config: values.config, port, host: values.host, log }).catch(
+  (error: unknown) => {
+    log.error({ error: String(error), config: values.config }, "Failed to start router");
+    process.exit(1);
+  },
+);
 log.info({ port: router.port, host: values.host, config: values.config }, "Started router");
 
 const stop = (signal: string) => {

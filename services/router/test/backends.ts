@@ -7,7 +7,8 @@ import type { IncomingHttpHeaders, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { ClassifyRequest, ClassifyResult } from "@kubetune/api";
 
-export type Behaviour = "ok" | "slow" | "error-json" | "error-text" | "garbage" | "wrong-count";
+export type Behaviour =
+  "ok" | "slow" | "error-json" | "error-text" | "garbage" | "wrong-count" | "break-off";
 
 export interface Received {
   readonly path: string;
@@ -91,6 +92,16 @@ function answer(
     "error-text": () => {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal Server Error");
+    },
+    // Headers and part of the body, then the connection drops.
+    "break-off": () => {
+      const streaming = received.path !== "/v1/classify";
+      res.writeHead(200, {
+        "content-type": streaming ? "text/event-stream" : "application/json",
+        ...(streaming ? {} : { "content-length": 1000 }),
+      });
+      res.write(streaming ? 'data: {"choices":[{"delta":{"content":"t0"}}]}\n\n' : '{"model":');
+      setTimeout(() => res.socket?.destroy(), 50);
     },
     garbage: () => {
       res.writeHead(200, { "content-type": "application/json" });

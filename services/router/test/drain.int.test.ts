@@ -47,6 +47,27 @@ function startProcess(config: string) {
 }
 
 describe("the router process", () => {
+  it("when started on the example table, serves it: routes, model metadata, and a 502 for its absent backends", async () => {
+    const router = startProcess(join(root, "examples", "router", "routing-table.yaml"));
+    const port = await router.port;
+    const base = `http://127.0.0.1:${port}`;
+
+    const routes = (await (await fetch(`${base}/v1/routes`)).json()) as { generation: number };
+    const model = (await (await fetch(`${base}/v2/models/arxiv-classifier`)).json()) as {
+      versions: string[];
+    };
+    const classify = await fetch(`${base}/v1/classify`, {
+      method: "POST",
+      body: JSON.stringify(classifyBody(["x"])),
+    });
+    router.child.kill("SIGTERM");
+
+    expect(routes.generation).toBe(1);
+    expect(model.versions).toEqual(["v3", "v4"]);
+    expect(classify.status).toBe(502);
+    expect(await router.exited).toBe(0);
+  });
+
   it("when SIGTERM arrives during a slow request, the request completes and the process exits 0", async () => {
     const config = join(dir, "table.json");
     writeFileSync(

@@ -124,6 +124,28 @@ describe("faulty backends", () => {
     },
   );
 
+  it("when the backend's classify answer breaks off midway, answers 502", async () => {
+    backend.behaviour = "break-off";
+    const router = await routerTo([backend.url]);
+
+    const got = await errorOf(await router.post("/v1/classify", classifyBody(["x"])));
+
+    expect(got.status).toBe(502);
+    expect(String(got.error)).toContain("response broke off");
+  });
+
+  it("when a backend's event stream breaks off, the client's stream ends with an error event", async () => {
+    backend.behaviour = "break-off";
+    const router = await routerTo([backend.url]);
+
+    const response = await router.post("/v1/chat/completions", { stream: true, messages: [] });
+    const text = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(text).toContain('"t0"');
+    expect(text).toMatch(/data: \{"error":"backend stream failed: [^"]+"\}\n\n$/);
+  });
+
   it("when the backend is slower than the request timeout, answers 504", async () => {
     backend.behaviour = "slow";
     backend.delayMs = 2_000;

@@ -106,6 +106,39 @@ describe("mirroring", () => {
 });
 
 describe("hot reload", () => {
+  it("when a variant's endpoints change 10 times during 600 requests, none fails", async () => {
+    const table = (generation: number) =>
+      tableDocument(
+        [
+          {
+            name: "stable",
+            weight: 100,
+            endpoints: [generation % 2 === 0 ? stable.url : candidate.url],
+          },
+        ],
+        { generation },
+      );
+    const router = await startTestRouter(table(1));
+    let sent = 0;
+    const statuses: number[] = [];
+    const worker = async () => {
+      while (sent < 600) {
+        sent++;
+        const response = await router.post("/v1/classify", classifyBody(["x"]));
+        statuses.push(response.status);
+        await response.arrayBuffer();
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, worker));
+    for (let generation = 2; generation <= 11; generation++)
+      await router.applyTable(table(generation));
+    await load;
+    await router.close();
+
+    expect(statuses).toHaveLength(600);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
   it("when the table changes 10 times during 600 requests, none fails and the last weights apply", async () => {
     const table = (generation: number, candidateWeight: number) =>
       tableDocument(

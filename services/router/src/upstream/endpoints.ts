@@ -58,11 +58,16 @@ export class EndpointPool {
     this.state(base).breaker.failure(settings);
   }
 
-  /** Drops pools of endpoints no table names any more. */
+  /**
+   * Forgets endpoints no table names any more. Only their idle sockets are closed: a
+   * request still in flight on one finishes, and its socket then idles out.
+   */
   retain(bases: ReadonlySet<string>): void {
     for (const [base, state] of this.states) {
       if (bases.has(base)) continue;
-      state.agent.destroy();
+      for (const sockets of Object.values(state.agent.freeSockets)) {
+        for (const socket of sockets ?? []) socket.destroy();
+      }
       this.states.delete(base);
     }
   }

@@ -47,18 +47,21 @@ export function send(endpoint: Endpoint, upstream: UpstreamRequest): Promise<Inc
   });
 }
 
-/** Reads a whole response body, failing past `limit` bytes. */
+/** Reads a whole response body, failing past `limit` bytes or when the body breaks off. */
 export async function readAll(stream: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) {
-      stream.destroy();
-      throw new UpstreamError("invalid", `response larger than ${limit} bytes`);
+  try {
+    for await (const chunk of stream) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > limit) throw new UpstreamError("invalid", `response larger than ${limit} bytes`);
+      chunks.push(buffer);
     }
-    chunks.push(buffer);
+  } catch (error) {
+    stream.destroy();
+    if (error instanceof UpstreamError) throw error;
+    throw new UpstreamError("reset", `response broke off: ${(error as Error).message}`);
   }
   return Buffer.concat(chunks);
 }
