@@ -34,6 +34,8 @@ export function createWorkerSession(
   const worker = new Worker(WORKER, { workerData: data });
   const pending = new Map<number, Pending>();
   let nextId = 0;
+  let released = false;
+  const lost: ((reason: string) => void)[] = [];
   const failAll = (error: Error) => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
@@ -45,12 +47,21 @@ export function createWorkerSession(
     });
     worker.on("exit", (code) => {
       failAll(new Error(`the model worker exited with code ${code}`));
+      if (!released)
+        for (const listener of lost) listener(`the model worker exited with code ${code}`);
       reject(new Error(`the model worker exited with code ${code} before loading`));
     });
     worker.on("message", (message: FromWorker) => {
       switch (message.type) {
         case "ready":
-          resolve(session(worker, message.inputNames, pending, () => nextId++));
+          resolve({
+            ...session(worker, message.inputNames, pending, () => nextId++),
+            release: async () => {
+              released = true;
+              await releaseWorker(worker);
+            },
+            onLost: (listener) => lost.push(listener),
+          });
           return;
         case "load-failed":
           void worker.terminate();
@@ -73,7 +84,7 @@ function session(
   inputNames: string[],
   pending: Map<number, Pending>,
   id: () => number,
-): ClassifierSession {
+): Pick<ClassifierSession, "inputNames" | "run"> {
   return {
     inputNames,
     run(windows) {
@@ -83,10 +94,11 @@ function session(
         worker.postMessage({ type: "run", id: request, windows } satisfies ToWorker);
       });
     },
-    async release() {
-      const exited = new Promise((resolve) => worker.once("exit", resolve));
-      worker.postMessage({ type: "release" } satisfies ToWorker);
-      await exited;
-    },
   };
+}
+
+async function releaseWorker(worker: Worker): Promise<void> {
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
+  worker.postMessage({ type: "release" } satisfies ToWorker);
+  await exited;
 }
