@@ -58,6 +58,10 @@ export class ModelHost {
       await classifier.classify([{ id: "warm-up", text: WARM_UP_TEXT }], 1);
       this.state = { status: "ready", classifier, model };
       this.metrics.modelLoaded.set(this.labels(), 1);
+      model.session.onLost?.((reason) => {
+        this.state = { status: "failed", reason };
+        this.metrics.modelLoaded.set(this.labels(), 0);
+      });
     } catch (error) {
       this.state = {
         status: "failed",

@@ -56,7 +56,7 @@ export async function startEncoder(config: EncoderConfig, logger: Logger): Promi
           version: host.version,
           digest: state.model.digest,
           labels: state.classifier.labels,
-          windowTokens: state.classifier.plan.size,
+          textTokensPerWindow: state.classifier.plan.size,
         },
         "Model ready",
       );

@@ -6,7 +6,7 @@ import { MODEL_FILES, folderDigest, resolveModelFolder } from "./folder.js";
 import type { ModelConfig } from "./model-config.js";
 import { parseModelConfig } from "./model-config.js";
 import type { ClassifierSession, SessionSettings } from "./session.js";
-import { createSession } from "./session.js";
+import { createWorkerSession } from "./worker-session.js";
 import type { DocumentTokenizer } from "./tokenizer.js";
 import { loadTokenizer } from "./tokenizer.js";
 
@@ -42,12 +42,14 @@ async function loadFolder(dir: string, request: LoadRequest) {
   }
   const config = parseModelConfig(await readFile(join(dir, "config.json"), "utf8"));
   const tokenizer = await loadTokenizer(await readFile(join(dir, "tokenizer.json"), "utf8"));
-  const session = await createSession(join(dir, "model.onnx"), request, tokenizer.padId).catch(
-    (error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`model.onnx cannot be loaded: ${reason}`, { cause: error });
-    },
-  );
+  const session = await createWorkerSession(
+    join(dir, "model.onnx"),
+    request,
+    tokenizer.padId,
+  ).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`model.onnx cannot be loaded: ${reason}`, { cause: error });
+  });
   return { digest, config, tokenizer, session };
 }
 

@@ -13,6 +13,8 @@ export interface ClassifierSession {
   run(windows: readonly (readonly number[])[]): Promise<Float32Array[]>;
   readonly inputNames: readonly string[];
   release(): Promise<void>;
+  /** Called when the session dies on its own (its worker exited): the model is gone. */
+  onLost?: (listener: (reason: string) => void) => void;
 }
 
 const REQUIRED_INPUTS = ["input_ids", "attention_mask"];
