@@ -241,3 +241,28 @@ describe("models", () => {
     expect((await fetch(`${llm.url}/v2/models/nope`)).status).toBe(404);
   });
 });
+
+describe("parallel sequences", () => {
+  let parallel: TestService;
+  beforeAll(async () => {
+    parallel = await startTiny(["--parallel", "2"]);
+  });
+  afterAll(async () => {
+    await parallel.service.stop();
+  });
+
+  it("when two greedy requests run at once on two sequences, each gets what it gets alone", async () => {
+    const ask = (prompt: string) =>
+      postJson<Completion>(`${parallel.url}/v1/completions`, {
+        prompt,
+        max_tokens: 32,
+        ...greedy,
+      }).then((r) => r.body.choices[0]!.text);
+    const alone = [await ask("Title: graph"), await ask("Title: image")];
+
+    const together = await Promise.all([ask("Title: graph"), ask("Title: image")]);
+
+    expect(together).toEqual(alone);
+    expect(alone[0]).not.toBe(alone[1]);
+  });
+});
