@@ -67,6 +67,17 @@ export function chunkBody(
   };
 }
 
+/** A chat stream's first chunk: the assistant's role, no content yet. */
+export function roleChunk(meta: ResponseMeta) {
+  const choice = {
+    index: 0,
+    delta: { role: "assistant", content: "" },
+    finish_reason: null,
+    logprobs: null,
+  };
+  return { ...chunkBody("chat", meta, ""), choices: [choice] };
+}
+
 /** The last chunk before [DONE] when the client asked for usage in the stream. */
 export function usageChunk(kind: Kind, meta: ResponseMeta, result: GenerateResult) {
   return { ...chunkBody(kind, meta, ""), choices: [], usage: usage(result) };
