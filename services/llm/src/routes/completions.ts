@@ -56,8 +56,9 @@ async function streamOut(
   if (request.structured)
     sse(res, chunkBody(kind, meta, contentOf(result.text, request.structured)));
   sse(res, chunkBody(kind, meta, "", result.finishReason));
-  if (request.includeUsage) sse(res, usageChunk(kind, meta, result));
-  res.end("data: [DONE]\n\n");
+  if (request.includeUsage && kind !== "triton") sse(res, usageChunk(kind, meta, result));
+  // Triton's generate_stream ends with the stream; OpenAI's with [DONE].
+  res.end(kind === "triton" ? "" : "data: [DONE]\n\n");
   return result;
 }
 
@@ -130,7 +131,7 @@ async function complete(kind: Kind, deps: AppDeps, req: Request, res: Response):
 }
 
 /** Errors after an SSE stream started travel as an event; the status line is long gone. */
-function handler(kind: Kind, deps: AppDeps) {
+export function handler(kind: Kind, deps: AppDeps) {
   return async (req: Request, res: Response) => {
     await withServerSpan(`llm ${req.path}`, req.headers, () =>
       complete(kind, deps, req, res),
