@@ -7,6 +7,7 @@ import { completionsRouter } from "./routes/completions.js";
 import type { AppDeps } from "./routes/deps.js";
 import { modelsRouter } from "./routes/models.js";
 import { oipRouter } from "./routes/oip.js";
+import { tritonRouter } from "./routes/triton.js";
 
 /** Known endpoints keep their path as a label; anything else is "other" (bounded cardinality). */
 const ENDPOINTS = new Set([
@@ -17,11 +18,19 @@ const ENDPOINTS = new Set([
   "/v1/adapters",
 ]);
 
+const TRITON = /^\/v2\/models\/[^/]+\/(generate|generate_stream)$/;
+
+function endpointOf(path: string): string {
+  if (ENDPOINTS.has(path)) return path;
+  const triton = TRITON.exec(path);
+  return triton ? `/v2/models/:name/${triton[1] ?? ""}` : "other";
+}
+
 function countRequests(deps: AppDeps) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
     res.on("close", () => {
-      const endpoint = ENDPOINTS.has(req.path) ? req.path : "other";
+      const endpoint = endpointOf(req.path);
       const code = res.writableFinished ? String(res.statusCode) : "499";
       const adapter = (res.locals as { adapter?: string }).adapter ?? "";
       deps.metrics.requests.inc({ endpoint, model: deps.host.name, adapter, code });
@@ -45,7 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(oipRouter(deps));
   app.use(countRequests(deps));
   app.use(express.json({ limit: deps.bodyLimit }));
-  app.use(completionsRouter(deps), classifyRouter(deps), modelsRouter(deps));
+  app.use(completionsRouter(deps), classifyRouter(deps), modelsRouter(deps), tritonRouter(deps));
   app.use((req) => {
     throw notFound(`no route for ${req.method} ${req.path}`);
   });

@@ -39,6 +39,7 @@ const OPTIONS = {
   adapter: { type: "string", multiple: true },
   labels: { type: "string" },
   "multi-label": { type: "boolean" },
+  "classify-adapter": { type: "string" },
   config: { type: "string" },
   name: { type: "string" },
   host: { type: "string", default: "127.0.0.1" },
@@ -99,7 +100,7 @@ function readModelConfig(path: string | undefined, model: string): ModelFileConf
 }
 
 function labelConfig(
-  values: { labels?: string; "multi-label"?: boolean },
+  values: { labels?: string; "multi-label"?: boolean; "classify-adapter"?: string },
   file: ModelFileConfig,
 ): LabelConfig | undefined {
   const labels = values.labels
@@ -111,7 +112,12 @@ function labelConfig(
   if (!labels || labels.length === 0) return undefined;
   if (new Set(labels).size !== labels.length) throw new Error("labels must be distinct");
   const multiLabel = values["multi-label"] ?? file.problemType === "multi-label";
-  return { labels, multiLabel, prompt: file.prompt ?? DEFAULT_CLASSIFY_PROMPT };
+  return {
+    labels,
+    multiLabel,
+    prompt: file.prompt ?? DEFAULT_CLASSIFY_PROMPT,
+    adapter: values["classify-adapter"],
+  };
 }
 
 export function parseConfig(argv: string[]): ServiceConfig {

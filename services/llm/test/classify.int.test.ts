@@ -131,3 +131,28 @@ describe("classify input and structured output", () => {
     }
   });
 });
+
+describe("classify on an adapter", () => {
+  let base: TestService;
+  let adapted: TestService;
+  beforeAll(async () => {
+    base = await startTiny();
+    adapted = await startTiny(["--classify-adapter", "style"]);
+  });
+  afterAll(async () => {
+    await base.service.stop();
+    await adapted.service.stop();
+  });
+
+  it("when --classify-adapter names a loaded adapter, the scores come from the adapted model", async () => {
+    const request = { documents: documents.slice(0, 2), topK: 5 };
+    const scores = async (llm: TestService) => {
+      const { body } = await postJson<ClassifyBody>(`${llm.url}/v1/classify`, request);
+      return body.results.map((r) =>
+        Object.fromEntries(r.labels.map((l) => [l.label, l.score.toFixed(6)])),
+      );
+    };
+
+    expect(await scores(adapted)).not.toEqual(await scores(base));
+  });
+});

@@ -241,3 +241,77 @@ describe("models", () => {
     expect((await fetch(`${llm.url}/v2/models/nope`)).status).toBe(404);
   });
 });
+
+describe("parallel sequences", () => {
+  let parallel: TestService;
+  beforeAll(async () => {
+    parallel = await startTiny(["--parallel", "2"]);
+  });
+  afterAll(async () => {
+    await parallel.service.stop();
+  });
+
+  it("when two greedy requests run at once on two sequences, each gets what it gets alone", async () => {
+    const ask = (prompt: string) =>
+      postJson<Completion>(`${parallel.url}/v1/completions`, {
+        prompt,
+        max_tokens: 32,
+        ...greedy,
+      }).then((r) => r.body.choices[0]!.text);
+    const alone = [await ask("Title: graph"), await ask("Title: image")];
+
+    const together = await Promise.all([ask("Title: graph"), ask("Title: image")]);
+
+    expect(together).toEqual(alone);
+    expect(alone[0]).not.toBe(alone[1]);
+  });
+});
+
+describe("Triton generate extension", () => {
+  it("when /v2/models/:name/generate is called, answers text_output equal to the same completion", async () => {
+    const parameters = { max_tokens: 12, ...greedy };
+    const completion = await complete({ prompt: "Title: deep", ...parameters });
+
+    const { status, body } = await postJson(`${llm.url}/v2/models/tiny-llama:style/generate`, {
+      text_input: "Title: deep",
+      parameters,
+    });
+    const base = await postJson(`${llm.url}/v2/models/tiny-llama/generate`, {
+      text_input: "Title: deep",
+      parameters,
+    });
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      model_name: "tiny-llama:style",
+      model_version: "unversioned",
+      finish_reason: "length",
+    });
+    expect(base.body.text_output).toBe(completion.body.choices[0]!.text);
+  });
+
+  it("when generate_stream is called, sends text_output deltas that add up to the whole text, without [DONE]", async () => {
+    const request = { text_input: "Title: deep", parameters: { max_tokens: 12, ...greedy } };
+    const whole = (await postJson(`${llm.url}/v2/models/tiny-llama/generate`, request)).body
+      .text_output;
+
+    const response = await post(`${llm.url}/v2/models/tiny-llama/generate_stream`, request);
+    const events = sseEvents(await response.text()).map(
+      (e) => JSON.parse(e) as { text_output: string; finish_reason?: string },
+    );
+
+    expect(events.map((e) => e.text_output).join("")).toBe(whole);
+    expect(events.at(-1)!.finish_reason).toBe("length");
+  });
+
+  it("when the model or parameters are wrong, answers 404 or 400 with an error body", async () => {
+    const unknown = await postJson(`${llm.url}/v2/models/nope/generate`, { text_input: "x" });
+    const bad = await postJson(`${llm.url}/v2/models/tiny-llama/generate`, {
+      text_input: "x",
+      parameters: [],
+    });
+
+    expect([unknown.status, bad.status]).toEqual([404, 400]);
+    expect(typeof unknown.body.error).toBe("string");
+  });
+});

@@ -13,7 +13,7 @@ import { sha256File } from "../src/source.js";
 import { encodeGguf } from "../src/gguf/write.js";
 import type { F32Tensor } from "../src/gguf/write.js";
 import type { GgufTyped, GgufValue } from "../src/gguf/types.js";
-import { metric, post, postJson, startTiny, tiny } from "./support.js";
+import { metric, post, postJson, sseEvents, startTiny, tiny } from "./support.js";
 import type { TestService } from "./support.js";
 
 /** A request that keeps a sequence busy: thousands of tokens, end-of-generation forbidden. */
@@ -100,6 +100,15 @@ describe("per-request timeout", () => {
     expect(status).toBe(504);
     expect(body).toEqual({ error: "the request timed out" });
     expect(llm.service.host.inFlight()).toBe(0);
+  });
+
+  it("when a stream outlasts the timeout, it ends with an error event instead of [DONE]", async () => {
+    const response = await post(`${llm.url}/v1/completions`, { ...long, stream: true });
+    const events = sseEvents(await response.text());
+
+    expect(response.status).toBe(200);
+    expect(events.at(-1)).toBe(JSON.stringify({ error: "the request timed out" }));
+    expect(events).not.toContain("[DONE]");
   });
 });
 

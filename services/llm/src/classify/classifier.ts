@@ -13,6 +13,8 @@ export interface LabelConfig {
   labels: string[];
   multiLabel: boolean;
   prompt: string;
+  /** The adapter that answers /v1/classify (a fine-tuned classifier); the base when unset. */
+  adapter?: string | undefined;
 }
 
 export interface ClassifyHooks {
@@ -58,7 +60,10 @@ export class Classifier {
     const grammar = await this.engine.grammar(
       labelGrammar(this.config.labels, this.config.multiLabel),
     );
-    const variant = this.engine.variant(undefined);
+    const { adapter } = this.config;
+    const variant = this.engine.variant(
+      adapter === undefined ? undefined : `${this.engine.options.name}:${adapter}`,
+    );
     const results: ClassifyResult[] = [];
     for (const document of request.documents) {
       const text = this.engine.model.tokenize(document.text, false, "trimLeadingSpace");

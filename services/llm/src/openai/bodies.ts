@@ -1,7 +1,18 @@
-// OpenAI response and stream-chunk bodies for chat and text completions.
+// Response and stream-chunk bodies: OpenAI chat and text completions, and Triton's
+// generate extension (`text_output`), which shares their generation path.
 import type { GenerateResult } from "../engine/generate.js";
+import { modelVersion } from "../version.js";
 
-export type Kind = "chat" | "text";
+export type Kind = "chat" | "text" | "triton";
+
+function tritonBody(meta: ResponseMeta, text: string, finishReason: string | null) {
+  return {
+    model_name: meta.model,
+    model_version: modelVersion(),
+    text_output: text,
+    ...(finishReason ? { finish_reason: finishReason } : {}),
+  };
+}
 
 export interface ResponseMeta {
   id: string;
@@ -23,6 +34,8 @@ export function responseBody(
   result: GenerateResult,
   content: string,
 ) {
+  if (kind === "triton")
+    return { ...tritonBody(meta, content, result.finishReason), usage: usage(result) };
   const choice =
     kind === "chat"
       ? {
@@ -49,6 +62,7 @@ export function chunkBody(
   delta: string,
   finishReason: string | null = null,
 ) {
+  if (kind === "triton") return tritonBody(meta, delta, finishReason);
   const choice =
     kind === "chat"
       ? {
@@ -65,6 +79,17 @@ export function chunkBody(
     model: meta.model,
     choices: [choice],
   };
+}
+
+/** A chat stream's first chunk: the assistant's role, no content yet. */
+export function roleChunk(meta: ResponseMeta) {
+  const choice = {
+    index: 0,
+    delta: { role: "assistant", content: "" },
+    finish_reason: null,
+    logprobs: null,
+  };
+  return { ...chunkBody("chat", meta, ""), choices: [choice] };
 }
 
 /** The last chunk before [DONE] when the client asked for usage in the stream. */

@@ -13,9 +13,8 @@ import { HttpError, invalidInput, queueFull } from "../errors.js";
 import { QueueFullError } from "../queue.js";
 import { requestSignal } from "../request-signal.js";
 import { withServerSpan } from "../tracing.js";
+import { modelVersion } from "../version.js";
 import type { AppDeps } from "./deps.js";
-
-const MODEL_VERSION_ENV = "KUBETUNE_MODEL_VERSION";
 
 function parse(body: unknown): ClassifyRequest {
   const { errors, value } = validateAgainstSchema<ClassifyRequest>(body, classifyRequestSchema);
@@ -39,7 +38,7 @@ async function classify(deps: AppDeps, req: Request, res: Response): Promise<voi
     .catch((error: unknown) => {
       throw error instanceof QueueFullError ? queueFull(deps.retryAfterSeconds) : error;
     });
-  const version = process.env[MODEL_VERSION_ENV] ?? "unversioned";
+  const version = modelVersion();
   const body: ClassifyResponse = { model: deps.host.name, version, results };
   res.set(CLASSIFY_HEADERS.modelVersion, version).json(body);
 }

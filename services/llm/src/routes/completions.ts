@@ -7,7 +7,7 @@ import { generate } from "../engine/generate.js";
 import type { GenerateResult } from "../engine/generate.js";
 import type { LlamaEngine, Variant } from "../engine/llama-engine.js";
 import { toHttpError } from "../errors.js";
-import { chunkBody, responseBody, usageChunk } from "../openai/bodies.js";
+import { chunkBody, responseBody, roleChunk, usageChunk } from "../openai/bodies.js";
 import type { Kind, ResponseMeta } from "../openai/bodies.js";
 import { chatPrompt, checkFits, completionPrompt } from "../openai/prompt.js";
 import { parseChatRequest, parseCompletionRequest } from "../openai/validate.js";
@@ -45,18 +45,7 @@ async function streamOut(
   const { kind, meta, request } = ctx;
   res.status(200).set({ "content-type": "text/event-stream", "cache-control": "no-cache" });
   res.flushHeaders();
-  if (kind === "chat")
-    sse(res, {
-      ...chunkBody(kind, meta, ""),
-      choices: [
-        {
-          index: 0,
-          delta: { role: "assistant", content: "" },
-          finish_reason: null,
-          logprobs: null,
-        },
-      ],
-    });
+  if (kind === "chat") sse(res, roleChunk(meta));
   let step = await run.next();
   while (!step.done) {
     // Structured answers are sent once rebuilt; plain text as it comes.
@@ -67,8 +56,9 @@ async function streamOut(
   if (request.structured)
     sse(res, chunkBody(kind, meta, contentOf(result.text, request.structured)));
   sse(res, chunkBody(kind, meta, "", result.finishReason));
-  if (request.includeUsage) sse(res, usageChunk(kind, meta, result));
-  res.end("data: [DONE]\n\n");
+  if (request.includeUsage && kind !== "triton") sse(res, usageChunk(kind, meta, result));
+  // Triton's generate_stream ends with the stream; OpenAI's with [DONE].
+  res.end(kind === "triton" ? "" : "data: [DONE]\n\n");
   return result;
 }
 
@@ -141,7 +131,7 @@ async function complete(kind: Kind, deps: AppDeps, req: Request, res: Response):
 }
 
 /** Errors after an SSE stream started travel as an event; the status line is long gone. */
-function handler(kind: Kind, deps: AppDeps) {
+export function handler(kind: Kind, deps: AppDeps) {
   return async (req: Request, res: Response) => {
     await withServerSpan(`llm ${req.path}`, req.headers, () =>
       complete(kind, deps, req, res),

@@ -2,6 +2,7 @@
 // readiness does, and says why when it is not.
 import { Router } from "express";
 import { notFound, notReady } from "../errors.js";
+import { modelVersion } from "../version.js";
 import type { AppDeps } from "./deps.js";
 
 export function oipRouter(deps: AppDeps): Router {
@@ -21,14 +22,18 @@ export function oipRouter(deps: AppDeps): Router {
         .json(reason ? { ready: false, error: reason } : { ready: true });
     })
     .get("/v2", (_req, res) => {
-      res.json({ name: "kubetune-llm", version: "0.1.0", extensions: ["openai", "classify"] });
+      res.json({
+        name: "kubetune-llm",
+        version: "0.1.0",
+        extensions: ["generate", "openai", "classify"],
+      });
     })
     .get("/v2/models/:name", (req, res) => {
       known(req.params.name);
       const engine = host.engine();
       res.json({
         name: req.params.name,
-        versions: [process.env.KUBETUNE_MODEL_VERSION ?? "unversioned"],
+        versions: [modelVersion()],
         platform: `llama.cpp/${engine.architecture}`,
         inputs: [{ name: "text", datatype: "BYTES", shape: [-1] }],
         outputs: [{ name: "text", datatype: "BYTES", shape: [-1] }],

@@ -67,22 +67,22 @@ export function baseTensors(d: TinyDims, seed: number): F32Tensor[] {
 }
 
 /**
- * A rank-`rank` LoRA on every layer's attention output and FFN down projection:
- * lora_a is [in, rank], lora_b is [rank, out], as llama.cpp checks.
+ * A rank-`rank` LoRA on every layer's attention output and FFN down projection, and on the
+ * output projection (so the adapted model also ranks tokens the base ties, such as labels
+ * that only ever follow "Category:"): lora_a is [in, rank], lora_b is [rank, out], as
+ * llama.cpp checks.
  */
 export function loraTensors(d: TinyDims, rank: number, seed: number): F32Tensor[] {
   const next = gaussian(seed);
-  return Array.from(
-    { length: d.layers },
-    (_, layer) =>
-      [
-        [`blk.${layer}.attn_output.weight`, d.embd, d.embd],
-        [`blk.${layer}.ffn_down.weight`, d.ff, d.embd],
-      ] as const,
-  )
-    .flat()
-    .flatMap(([name, input, output]) => [
-      tensor(`${name}.lora_a`, [input, rank], random(next, 1 / Math.sqrt(input))),
-      tensor(`${name}.lora_b`, [rank, output], random(next, 1 / Math.sqrt(rank))),
-    ]);
+  const targets: [name: string, input: number, output: number][] = [
+    ...Array.from({ length: d.layers }, (_, layer): [string, number, number][] => [
+      [`blk.${layer}.attn_output.weight`, d.embd, d.embd],
+      [`blk.${layer}.ffn_down.weight`, d.ff, d.embd],
+    ]).flat(),
+    ["output.weight", d.embd, d.vocab],
+  ];
+  return targets.flatMap(([name, input, output]) => [
+    tensor(`${name}.lora_a`, [input, rank], random(next, 1 / Math.sqrt(input))),
+    tensor(`${name}.lora_b`, [rank, output], random(next, 1 / Math.sqrt(rank))),
+  ]);
 }
