@@ -1,31 +1,9 @@
 // The real OTLP/HTTP exporter against a small real receiver on loopback.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { context, propagation, trace } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
+import { startOtlpReceiver as receiver } from "../../e2e/support/otlp-receiver.js";
 import { startTracing } from "./tracing.js";
 import type { Tracing } from "./tracing.js";
-
-interface Received {
-  path: string;
-  body: string;
-}
-
-async function receiver() {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => {
-      received.push({ path: request.url ?? "", body });
-      response.writeHead(200, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { received, url: `http://127.0.0.1:${port}`, close: () => server.close() };
-}
 
 let tracing: Tracing | undefined;
 afterEach(async () => {
@@ -54,7 +32,7 @@ describe("startTracing", () => {
     });
     await tracing.shutdown();
     tracing = undefined;
-    collector.close();
+    await collector.close();
 
     expect(collector.received.map((r) => r.path)).toEqual(["/v1/traces"]);
     const body = collector.received[0]?.body ?? "";
@@ -76,7 +54,7 @@ describe("startTracing", () => {
 
     await tracing.shutdown();
     tracing = undefined;
-    collector.close();
+    await collector.close();
 
     expect(span.spanContext().traceId).toBe(traceId);
     expect(collector.received[0]?.body).toContain(traceId);

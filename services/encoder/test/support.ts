@@ -1,6 +1,9 @@
 // What the encoder's integration suites share: the project's models, held-out documents
 // from the corpus, and an encoder started in-process on a random port.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startServiceProcess } from "../../../e2e/support/service-process.js";
+import type { ServiceProcess } from "../../../e2e/support/service-process.js";
 import type { ProjectModels } from "../model-maker/ensure-models.js";
 import { CORPUS_FILE, ensureModels } from "../model-maker/ensure-models.js";
 import { parseConfig } from "../src/config.js";
@@ -47,6 +50,30 @@ export async function startTestEncoder(model: string, ...flags: string[]): Promi
   );
   await encoder.loaded;
   return { ...encoder, url: `http://127.0.0.1:${encoder.port}`, logs };
+}
+
+/**
+ * `npm run encoder`'s entry point as a process on 127.0.0.1:0; its value is its base URL
+ * once the model is ready.
+ */
+export function startEncoderProcess(
+  model: string,
+  flags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServiceProcess<string>> {
+  return startServiceProcess({
+    name: "encoder",
+    main: join(import.meta.dirname, "..", "src", "main.ts"),
+    args: ["--model", model, "--port", "0", ...flags],
+    env,
+    ready: (output) => {
+      const port = /"msg":"Listening".*"port":(\d+)/.exec(output)?.[1];
+      return port !== undefined && output.includes('"msg":"Model ready"')
+        ? `http://127.0.0.1:${port}`
+        : undefined;
+    },
+    deadlineMs: 90_000,
+  });
 }
 
 export interface Reply<T = unknown> {

@@ -1,5 +1,8 @@
 // What the LLM service suites share: the project's tiny model (built into the user cache
 // once), a service on port 0 around it, and small HTTP helpers.
+import { join } from "node:path";
+import { startServiceProcess } from "../../../e2e/support/service-process.js";
+import type { ServiceProcess } from "../../../e2e/support/service-process.js";
 import { parseConfig } from "../src/config.js";
 import type { ServiceConfig } from "../src/config.js";
 import { startService } from "../src/service.js";
@@ -31,6 +34,27 @@ export async function startTiny(
   const service = await startService({ ...config, ...overrides });
   await service.loaded;
   return { service, url: `http://127.0.0.1:${service.port}` };
+}
+
+/**
+ * `npm run llm`'s entry point on the tiny model as a process on 127.0.0.1:0; its value is
+ * its base URL once the model is loaded.
+ */
+export function startTinyProcess(
+  flags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServiceProcess<string>> {
+  return startServiceProcess({
+    name: "llm",
+    main: join(import.meta.dirname, "..", "src", "main.ts"),
+    args: ["--model", tiny.model, "--port", "0", ...flags],
+    env,
+    ready: (output) => {
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      return url !== undefined && output.includes(" loaded\n") ? url : undefined;
+    },
+    deadlineMs: 90_000,
+  });
 }
 
 export async function post(url: string, body: unknown, init: RequestInit = {}): Promise<Response> {

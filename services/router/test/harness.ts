@@ -1,9 +1,11 @@
 // Starts a router in process on 127.0.0.1:0 with its routing table in a temp file, and
-// talks to it. Tables can be rewritten mid-test to exercise hot reload.
+// talks to it. Tables can be rewritten mid-test to exercise hot reload. Or as a process.
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RoutingTable } from "@kubetune/api";
+import { startServiceProcess } from "../../../e2e/support/service-process.js";
+import type { ServiceProcess } from "../../../e2e/support/service-process.js";
 import { silentLogger } from "../src/log.js";
 import { startRouter } from "../src/router.js";
 import type { Router } from "../src/router.js";
@@ -21,15 +23,24 @@ export interface RouterUnderTest {
   close(): Promise<void>;
 }
 
-export async function startTestRouter(table: unknown): Promise<RouterUnderTest> {
-  const dir = mkdtempSync(join(tmpdir(), "kubetune-router-"));
-  const tablePath = join(dir, "routing-table.json");
+/**
+ * A routing-table file in `dir` and its writer, which replaces the file atomically (write +
+ * rename, as a ConfigMap update does), so a router never reads half a table.
+ */
+export function tableFile(dir: string): { path: string; write: (table: unknown) => void } {
+  const path = join(dir, "routing-table.json");
   let writes = 0;
-  const writeTable = (next: unknown) => {
+  const write = (next: unknown) => {
     const temp = join(dir, `.table-${writes++}.json`);
     writeFileSync(temp, typeof next === "string" ? next : JSON.stringify(next));
-    renameSync(temp, tablePath);
+    renameSync(temp, path);
   };
+  return { path, write };
+}
+
+export async function startTestRouter(table: unknown): Promise<RouterUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), "kubetune-router-"));
+  const { path: tablePath, write: writeTable } = tableFile(dir);
   writeTable(table);
   const router = await startRouter({
     config: tablePath,
@@ -76,4 +87,22 @@ export async function startTestRouter(table: unknown): Promise<RouterUnderTest> 
 
 export function classifyBody(texts: string[]): { documents: { id: string; text: string }[] } {
   return { documents: texts.map((text, i) => ({ id: `d${i}`, text })) };
+}
+
+/** `npm run router`'s entry point as a process on 127.0.0.1:0; its value is its base URL. */
+export function startRouterProcess(
+  config: string,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess<string>> {
+  return startServiceProcess({
+    name: "router",
+    main: join(import.meta.dirname, "..", "src", "main.ts"),
+    args: ["--config", config, "--port", "0"],
+    env,
+    ready: (output) => {
+      const port = /"msg":"Started router".*?"port":(\d+)/.exec(output)?.[1];
+      return port === undefined ? undefined : `http://127.0.0.1:${port}`;
+    },
+    deadlineMs: 60_000,
+  });
 }
