@@ -1,3 +1,3 @@
 // @kubetune/telemetry: what every kubetune process shares for observability.
-export { samplingRatio, startTracing, tracesEndpoint } from "./tracing.js";
+export { samplingRatio, scheduleDelayMs, startTracing, tracesEndpoint } from "./tracing.js";
 export type { Tracing } from "./tracing.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { samplingRatio, tracesEndpoint } from "./tracing.js";
+import { samplingRatio, scheduleDelayMs, tracesEndpoint } from "./tracing.js";
 
 describe("tracesEndpoint", () => {
   it.each([
@@ -46,5 +46,16 @@ describe("samplingRatio", () => {
     ["half", 1],
   ])("when OTEL_TRACES_SAMPLER_ARG is %s, samples %s of new traces", (arg, expected) => {
     expect(samplingRatio({ OTEL_TRACES_SAMPLER_ARG: arg })).toBe(expected);
+  });
+});
+
+describe("scheduleDelayMs", () => {
+  it.each([
+    [undefined, 5000],
+    ["200", 200],
+    ["0", 5000],
+    ["soon", 5000],
+  ])("when OTEL_BSP_SCHEDULE_DELAY is %s, sends batches every %s ms", (value, expected) => {
+    expect(scheduleDelayMs({ OTEL_BSP_SCHEDULE_DELAY: value })).toBe(expected);
   });
 });

@@ -41,6 +41,12 @@ export function samplingRatio(env: Env): number {
   return Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1;
 }
 
+/** How often batched spans are sent (OTEL_BSP_SCHEDULE_DELAY, ms); default 5 s as the spec says. */
+export function scheduleDelayMs(env: Env): number {
+  const ms = Number(env.OTEL_BSP_SCHEDULE_DELAY);
+  return Number.isFinite(ms) && ms > 0 ? ms : 5000;
+}
+
 /** How long one export may take (OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT, ms); default 10 s. */
 function exportTimeoutMs(env: Env): number {
   const ms = Number(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT);
@@ -60,6 +66,8 @@ export function startTracing(serviceName: string, env: Env = process.env): Traci
         spanProcessors: [
           new BatchSpanProcessor({
             exporter: new OTLPTraceExporter({ url: endpoint, timeoutMillis: exportTimeoutMs(env) }),
+            // The SDK no longer reads OTEL_BSP_* itself; the standard setting still applies.
+            scheduledDelayMillis: scheduleDelayMs(env),
           }),
         ],
       })
