@@ -200,6 +200,10 @@ try {
   console.log(
     `reconciles per FineTuneJob: ${(reconciles / jobs).toFixed(1)}, mean reconcile ${((1000 * reconcileSeconds) / reconciles).toFixed(0)} ms, mean queue wait ${((1000 * queuedSeconds) / reconciles).toFixed(0)} ms`,
   );
+  const mib = (name: string) => (sumOf(metrics, name) / 2 ** 20).toFixed(0);
+  console.log(
+    `operator heap used ${mib("kubetune_operator_nodejs_heap_size_used_bytes")} MiB of ${mib("kubetune_operator_nodejs_heap_size_total_bytes")} MiB, external ${mib("kubetune_operator_nodejs_external_memory_bytes")} MiB`,
+  );
   console.log(
     `operator RSS with ${jobs} FineTuneJobs and their Jobs cached: ${rss.toFixed(0)} MiB (target < 200)`,
   );
