@@ -18,7 +18,7 @@ try {
       });
       return;
     }
-    session.run(message.windows).then(
+    session.runPacked(message.windows).then(
       (logits) => {
         port.postMessage(
           { type: "result", id: message.id, logits },

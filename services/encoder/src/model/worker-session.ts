@@ -1,6 +1,9 @@
 // The ClassifierSession the service uses: the session lives in a worker thread
-// (session-worker.ts) and batches travel as messages; logits come back transferred.
+// (session-worker.ts) and batches travel as messages, packed into typed arrays that are
+// transferred, not cloned; logits come back transferred too.
 import { Worker } from "node:worker_threads";
+import type { PackedWindows } from "./packed-windows.js";
+import { packWindows, transferList } from "./packed-windows.js";
 import type { ClassifierSession, SessionSettings } from "./session.js";
 
 export interface WorkerData {
@@ -9,8 +12,7 @@ export interface WorkerData {
   padId: number;
 }
 
-export type ToWorker =
-  { type: "run"; id: number; windows: readonly (readonly number[])[] } | { type: "release" };
+export type ToWorker = { type: "run"; id: number; windows: PackedWindows } | { type: "release" };
 
 type FromWorker =
   | { type: "ready"; inputNames: string[] }
@@ -91,7 +93,11 @@ function session(
       return new Promise((resolve, reject) => {
         const request = id();
         pending.set(request, { resolve, reject });
-        worker.postMessage({ type: "run", id: request, windows } satisfies ToWorker);
+        const packed = packWindows(windows);
+        worker.postMessage(
+          { type: "run", id: request, windows: packed } satisfies ToWorker,
+          transferList(packed),
+        );
       });
     },
   };
