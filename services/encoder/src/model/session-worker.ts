@@ -18,7 +18,7 @@ try {
       });
       return;
     }
-    session.runPacked(message.windows).then(
+    session.run(message.windows).then(
       (logits) => {
         port.postMessage(
           { type: "result", id: message.id, logits },

@@ -2,8 +2,6 @@
 // feed input_ids and attention_mask (and zero token_type_ids when the model has them),
 // read logits. Session options suit a shared 2-core pod (see the service README).
 import * as ort from "onnxruntime-node";
-import type { PackedWindows } from "./packed-windows.js";
-import { batchTensors, packWindows } from "./packed-windows.js";
 
 export interface SessionSettings {
   /** Intra-op threads; 1 or 2 on a 2-core pod. */
@@ -17,11 +15,6 @@ export interface ClassifierSession {
   release(): Promise<void>;
   /** Called when the session dies on its own (its worker exited): the model is gone. */
   onLost?: (listener: (reason: string) => void) => void;
-}
-
-/** The session as the model worker holds it: it also takes windows already packed. */
-export interface LocalSession extends ClassifierSession {
-  runPacked(packed: PackedWindows): Promise<Float32Array[]>;
 }
 
 const REQUIRED_INPUTS = ["input_ids", "attention_mask"];
@@ -56,34 +49,48 @@ function checkSignature(session: ort.InferenceSession): void {
   }
 }
 
+/** Row-major [batch, seq] int64 tensors, padded with padId / mask 0. */
+export function batchTensors(
+  windows: readonly (readonly number[])[],
+  padId: number,
+): { ids: BigInt64Array; mask: BigInt64Array; dims: [number, number] } {
+  const seq = windows.reduce((max, w) => Math.max(max, w.length), 0);
+  const ids = new BigInt64Array(windows.length * seq).fill(BigInt(padId));
+  const mask = new BigInt64Array(windows.length * seq);
+  windows.forEach((window, row) => {
+    for (let t = 0; t < window.length; t++) {
+      ids[row * seq + t] = BigInt(window[t] ?? padId);
+      mask[row * seq + t] = 1n;
+    }
+  });
+  return { ids, mask, dims: [windows.length, seq] };
+}
+
 export async function createSession(
   modelFile: string,
   settings: SessionSettings,
   padId: number,
-): Promise<LocalSession> {
+): Promise<ClassifierSession> {
   const session = await ort.InferenceSession.create(modelFile, sessionOptions(settings));
   checkSignature(session);
   const wantsTypes = session.inputNames.includes("token_type_ids");
-  const runPacked = async (packed: PackedWindows) => {
-    const { ids, mask, dims } = batchTensors(packed, padId);
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor("int64", ids, dims),
-      attention_mask: new ort.Tensor("int64", mask, dims),
-    };
-    if (wantsTypes)
-      feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(ids.length), dims);
-    const out = await session.run(feeds, [OUTPUT]);
-    const logits = out[OUTPUT];
-    if (logits === undefined) throw new Error("model.onnx returned no logits");
-    const data = logits.data as Float32Array;
-    const rows = packed.lengths.length;
-    const width = data.length / rows;
-    return Array.from({ length: rows }, (_, row) => data.slice(row * width, (row + 1) * width));
-  };
   return {
     inputNames: session.inputNames,
-    run: (windows) => runPacked(packWindows(windows)),
-    runPacked,
+    async run(windows) {
+      const { ids, mask, dims } = batchTensors(windows, padId);
+      const feeds: Record<string, ort.Tensor> = {
+        input_ids: new ort.Tensor("int64", ids, dims),
+        attention_mask: new ort.Tensor("int64", mask, dims),
+      };
+      if (wantsTypes)
+        feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(ids.length), dims);
+      const out = await session.run(feeds, [OUTPUT]);
+      const logits = out[OUTPUT];
+      if (logits === undefined) throw new Error("model.onnx returned no logits");
+      const data = logits.data as Float32Array;
+      const width = data.length / windows.length;
+      return windows.map((_, row) => data.slice(row * width, (row + 1) * width));
+    },
     release: () => session.release(),
   };
 }

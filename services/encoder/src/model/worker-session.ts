@@ -1,9 +1,6 @@
 // The ClassifierSession the service uses: the session lives in a worker thread
-// (session-worker.ts) and batches travel as messages, packed into typed arrays that are
-// transferred, not cloned; logits come back transferred too.
+// (session-worker.ts) and batches travel as messages; logits come back transferred.
 import { Worker } from "node:worker_threads";
-import type { PackedWindows } from "./packed-windows.js";
-import { packWindows, transferList } from "./packed-windows.js";
 import type { ClassifierSession, SessionSettings } from "./session.js";
 
 export interface WorkerData {
@@ -12,7 +9,8 @@ export interface WorkerData {
   padId: number;
 }
 
-export type ToWorker = { type: "run"; id: number; windows: PackedWindows } | { type: "release" };
+export type ToWorker =
+  { type: "run"; id: number; windows: readonly (readonly number[])[] } | { type: "release" };
 
 type FromWorker =
   | { type: "ready"; inputNames: string[] }
@@ -93,11 +91,7 @@ function session(
       return new Promise((resolve, reject) => {
         const request = id();
         pending.set(request, { resolve, reject });
-        const packed = packWindows(windows);
-        worker.postMessage(
-          { type: "run", id: request, windows: packed } satisfies ToWorker,
-          transferList(packed),
-        );
+        worker.postMessage({ type: "run", id: request, windows } satisfies ToWorker);
       });
     },
   };
