@@ -15,6 +15,7 @@ import type { ChatRequest, CompletionRequest, Structured } from "../openai/valid
 import { lease, requestSignal } from "../request-signal.js";
 import { grammarFor, rebuild } from "../structured/fields.js";
 import { withServerSpan } from "../tracing.js";
+import { SseWriter, sseEvent } from "./sse.js";
 import type { AppDeps } from "./deps.js";
 
 type Parsed = ChatRequest | CompletionRequest;
@@ -35,8 +36,6 @@ function contentOf(text: string, structured: Structured | undefined): string {
   }
 }
 
-const sse = (res: Response, data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
-
 async function streamOut(
   res: Response,
   run: AsyncGenerator<string, GenerateResult>,
@@ -45,18 +44,27 @@ async function streamOut(
   const { kind, meta, request } = ctx;
   res.status(200).set({ "content-type": "text/event-stream", "cache-control": "no-cache" });
   res.flushHeaders();
-  if (kind === "chat") sse(res, roleChunk(meta));
+  const events = new SseWriter(res);
+  if (kind === "chat") events.now(roleChunk(meta));
   let step = await run.next();
-  while (!step.done) {
-    // Structured answers are sent once rebuilt; plain text as it comes.
-    if (!request.structured) sse(res, chunkBody(kind, meta, step.value));
-    step = await run.next();
+  try {
+    for (let first = true; !step.done; step = await run.next()) {
+      // Structured answers are sent once rebuilt; plain text as it comes. The first
+      // delta goes out at once (time to first token); the rest after the next decode started.
+      const delta = step.value;
+      if (request.structured) continue;
+      if (first) events.sendNow(chunkBody(kind, meta, delta));
+      else events.later(() => chunkBody(kind, meta, delta));
+      first = false;
+    }
+  } finally {
+    events.flush(); // an error event must follow the deltas already produced
   }
   const result = step.value;
   if (request.structured)
-    sse(res, chunkBody(kind, meta, contentOf(result.text, request.structured)));
-  sse(res, chunkBody(kind, meta, "", result.finishReason));
-  if (request.includeUsage && kind !== "triton") sse(res, usageChunk(kind, meta, result));
+    events.now(chunkBody(kind, meta, contentOf(result.text, request.structured)));
+  events.now(chunkBody(kind, meta, "", result.finishReason));
+  if (request.includeUsage && kind !== "triton") events.now(usageChunk(kind, meta, result));
   // Triton's generate_stream ends with the stream; OpenAI's with [DONE].
   res.end(kind === "triton" ? "" : "data: [DONE]\n\n");
   return result;
@@ -104,8 +112,10 @@ async function complete(kind: Kind, deps: AppDeps, req: Request, res: Response):
   deps.metrics.queueWait.observe(held.waitedSeconds);
   const started = performance.now();
   try {
+    // Bound once: the per-token increment then skips hashing the label set.
+    const completionTokens = deps.metrics.completionTokens.labels(labels);
     const onToken = () => {
-      deps.metrics.completionTokens.inc(labels);
+      completionTokens.inc();
     };
     const run = generate(held.item, {
       prompt,
@@ -138,7 +148,7 @@ export function handler(kind: Kind, deps: AppDeps) {
     ).catch((error: unknown) => {
       if (!res.headersSent) throw error;
       if (!res.writableEnded && !res.destroyed) {
-        sse(res, { error: toHttpError(error).message });
+        res.write(sseEvent({ error: toHttpError(error).message }));
         res.end();
       }
     });
