@@ -17,7 +17,7 @@ import {
   ObjectName,
   Struct,
 } from "../common/schema.js";
-import { VARIANT_RULES, Weight } from "../inferenceroute/v1alpha1/spec.js";
+import { Override, VARIANT_RULES, Weight } from "../inferenceroute/v1alpha1/spec.js";
 
 /** The file name the operator writes into the ConfigMap and the router reads. */
 export const ROUTING_TABLE_FILE = "routing-table.json";
@@ -44,14 +44,6 @@ const TableVariant = Struct(
     endpoints: Endpoints("Where the variant is served; empty while it has no ready backend."),
   },
   { description: "One variant with its applied weight and endpoints." },
-);
-
-const Override = Struct(
-  {
-    value: BoundedString(256, { description: "Header value that selects the variant." }),
-    variant: ObjectName({ description: "Variant the value forces." }),
-  },
-  { description: "A header value that forces a variant." },
 );
 
 const Cascade = Struct(

@@ -59,7 +59,8 @@ const Variant = Struct(
   { description: "One version the route splits traffic to." },
 );
 
-const Override = Struct(
+/** Also an entry of the routing table's overrides. */
+export const Override = Struct(
   {
     value: BoundedString(256, { description: "Header value that selects the variant." }),
     variant: ObjectName({ description: "Variant the value forces." }),
