@@ -1,5 +1,5 @@
 // Vitest global setup for the integration and e2e suites: starts the local cluster
-// "test" once per run (binaries cached; a cold first run builds them), or, with
+// "test" (or KUBETUNE_TEST_CLUSTER, so two checkouts can test side by side) once per run (binaries cached; a cold first run builds them), or, with
 // USE_EXISTING_CLUSTER=true (the envtest convention), uses the cluster KUBECONFIG names
 // and installs the CRDs there. Tests read the kubeconfig with inject("kubeconfig").
 import { readdirSync, readFileSync } from "node:fs";
@@ -19,7 +19,7 @@ declare module "vitest" {
   }
 }
 
-const CLUSTER_NAME = "test";
+const CLUSTER_NAME = process.env.KUBETUNE_TEST_CLUSTER ?? "test";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.USE_EXISTING_CLUSTER === "true") {
