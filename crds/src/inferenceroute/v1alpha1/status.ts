@@ -3,6 +3,7 @@ import { Type } from "@sinclair/typebox";
 import {
   BoundedString,
   Decimal,
+  Enum,
   Int32,
   Int64,
   List,
@@ -51,6 +52,20 @@ export const InferenceRouteStatus = Struct(
         mapKeys: ["name"],
       }),
     ),
+    cascade: Type.Optional(
+      Struct(
+        {
+          modelVersion: ObjectName({ description: "The LLM ModelVersion documents escalate to." }),
+          readyReplicas: Type.Optional(
+            Int32({ description: "Ready serving pods.", minimum: 0, maximum: 100 }),
+          ),
+          endpoint: Type.Optional(
+            BoundedString(512, { description: "Endpoint escalations are sent to." }),
+          ),
+        },
+        { description: "Applied state of the cascade's LLM backend." },
+      ),
+    ),
     tableGeneration: Type.Optional(
       Int64({ description: "Routing-table generation the router reported applied.", minimum: 0 }),
     ),
@@ -58,6 +73,17 @@ export const InferenceRouteStatus = Struct(
     rollout: Type.Optional(
       Struct(
         {
+          id: Type.Optional(
+            BoundedString(64, {
+              description:
+                "Which rollout this is: a hash of the candidate, its ModelVersion, the steps and the restart annotation.",
+            }),
+          ),
+          phase: Type.Optional(
+            Enum(["Progressing", "Paused", "Completed", "RolledBack", "Aborted"], {
+              description: "Where the rollout stands.",
+            }),
+          ),
           step: Type.Optional(
             Int32({ description: "Index of the current step.", minimum: 0, maximum: 32 }),
           ),
