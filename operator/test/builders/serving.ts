@@ -79,5 +79,5 @@ export function forCreate<T extends { metadata: { uid?: string; generation?: num
   object: T,
 ): T {
   const { uid: _uid, generation: _generation, ...metadata } = object.metadata;
-  return { ...object, metadata } as T;
+  return Object.assign({}, object, { metadata });
 }

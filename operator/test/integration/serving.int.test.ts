@@ -124,10 +124,10 @@ describe("serving on the local cluster", () => {
     await expect.poll(() => deployment("ab-router").then(Boolean), poll).toBe(true);
     await expect.poll(() => deployment("ab-v3-serving").then(Boolean), poll).toBe(true);
     console.error(`[figure] route objects existed ${Date.now() - started} ms after apply`);
-    const serving = await deployment("ab-v3-serving");
-    const pod = serving?.spec?.template.spec;
-    expect(pod?.containers[0]?.image).toBe("kubetune/encoder:test");
-    expect(pod?.initContainers?.[0]?.command).toEqual([
+    const serving = (await deployment("ab-v3-serving"))!;
+    const pod = serving.spec!.template.spec!;
+    expect(pod.containers[0]!.image).toBe("kubetune/encoder:test");
+    expect(pod.initContainers![0]!.command).toEqual([
       "node",
       "fetch-artifact.js",
       "--uri",
@@ -137,10 +137,10 @@ describe("serving on the local cluster", () => {
       "--dest",
       "/models/model",
     ]);
-    expect(pod?.containers[0]?.readinessProbe?.httpGet?.path).toBe("/v2/health/ready");
-    expect(serving?.spec?.template.metadata?.annotations?.["prometheus.io/scrape"]).toBe("true");
-    expect((await service("ab-v3-serving"))?.spec?.ports?.[0]?.port).toBe(8080);
-    expect((await service("ab"))?.spec?.selector).toMatchObject({
+    expect(pod.containers[0]!.readinessProbe!.httpGet!.path).toBe("/v2/health/ready");
+    expect(serving.spec!.template.metadata!.annotations!["prometheus.io/scrape"]).toBe("true");
+    expect((await service("ab-v3-serving"))!.spec!.ports![0]!.port).toBe(8080);
+    expect((await service("ab"))!.spec!.selector).toMatchObject({
       "kubetune.io/inferenceroute": "ab",
     });
 
@@ -164,7 +164,7 @@ describe("serving on the local cluster", () => {
     await expect
       .poll(() => condition("inferenceroutes", "ab", "WeightsApplied"), poll)
       .toBe("False/RouterUnreachable");
-    expect((await route("ab"))?.status?.url).toBe(`http://ab.${namespace}.svc:8080`);
+    expect((await route("ab"))!.status!.url).toBe(`http://ab.${namespace}.svc:8080`);
   });
 
   it("when a variant's ModelVersion is missing, gives it weight 0 and says so", async () => {

@@ -3,7 +3,6 @@ import { Type } from "@sinclair/typebox";
 import {
   BoundedString,
   Decimal,
-  Enum,
   Int32,
   Int64,
   List,
@@ -77,11 +76,6 @@ export const InferenceRouteStatus = Struct(
             BoundedString(64, {
               description:
                 "Which rollout this is: a hash of the candidate, its ModelVersion, the steps and the restart annotation.",
-            }),
-          ),
-          phase: Type.Optional(
-            Enum(["Progressing", "Paused", "Completed", "RolledBack", "Aborted"], {
-              description: "Where the rollout stands.",
             }),
           ),
           step: Type.Optional(

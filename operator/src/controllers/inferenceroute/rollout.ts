@@ -2,14 +2,36 @@
 // from (spec, controls, previous state, now, measurement) to the next state and the
 // candidate weight. The state lives in status.rollout, so a restarted operator resumes.
 import type { InferenceRoute, InferenceRouteStatus } from "@kubetune/api";
+import { InferenceRouteConditions as C, InferenceRouteReasons as R } from "@kubetune/api";
+import { findCondition } from "../../runtime/conditions.js";
 import { createHash } from "node:crypto";
 import type { Measurement } from "./analysis.js";
 import { evaluate, hasThresholds } from "./analysis.js";
 import { durationMs } from "./duration.js";
 
-export type RolloutState = NonNullable<InferenceRouteStatus["rollout"]>;
 type Rollout = NonNullable<InferenceRoute["spec"]["rollout"]>;
-export type Phase = NonNullable<RolloutState["phase"]>;
+export type Phase = "Progressing" | "Paused" | "Completed" | "RolledBack" | "Aborted";
+/** What status.rollout records, with the phase, which the Progressing condition's reason carries. */
+export type RolloutState = NonNullable<InferenceRouteStatus["rollout"]> & { phase: Phase };
+
+const PHASE_BY_REASON: Readonly<Record<string, Phase>> = {
+  [R.Paused]: "Paused",
+  [R.Completed]: "Completed",
+  [R.RolledBack]: "RolledBack",
+  [R.Aborted]: "Aborted",
+};
+
+/** The phase the recorded Progressing condition names. */
+function recordedPhase(route: InferenceRoute): Phase {
+  const reason = findCondition(route.status?.conditions, C.Progressing)?.reason ?? "";
+  return PHASE_BY_REASON[reason] ?? "Progressing";
+}
+
+/** status.rollout as stored: the phase lives in the Progressing condition. */
+export function recordedRollout(state: RolloutState): NonNullable<InferenceRouteStatus["rollout"]> {
+  const { phase: _phase, ...recorded } = state;
+  return recorded;
+}
 
 /** Set by `kubetune promote` to start the rollout again from its first step. */
 export const RESTART_ANNOTATION = "kubetune.io/rollout-restart";
@@ -59,7 +81,7 @@ const flag = (route: InferenceRoute, name: string) => route.metadata.annotations
 export function currentState(route: InferenceRoute, now: Date): RolloutState {
   const id = rolloutId(route);
   const previous = route.status?.rollout;
-  if (previous?.id === id) return previous;
+  if (previous?.id === id) return { ...previous, phase: recordedPhase(route) };
   return { id, phase: "Progressing", step: 0, stepStartTime: now.toISOString() };
 }
 
@@ -69,7 +91,7 @@ const TERMINAL: readonly Phase[] = ["Completed", "RolledBack", "Aborted"];
 export function analysisDue(route: InferenceRoute, now: Date): boolean {
   const rollout = rolloutOf(route);
   const state = currentState(route, now);
-  if (TERMINAL.includes(state.phase ?? "Progressing") || state.phase === "Paused") return false;
+  if (TERMINAL.includes(state.phase) || state.phase === "Paused") return false;
   if (flag(route, ABORT_ANNOTATION) || flag(route, PAUSED_ANNOTATION)) return false;
   if (!hasThresholds(rollout.analysis)) return false;
   const last = state.lastAnalysis?.time ? Date.parse(state.lastAnalysis.time) : 0;
@@ -112,7 +134,7 @@ export function nextRollout(input: RolloutInput): RolloutOutcome {
 
 /** Manual controls: abort wins over pause; a resume restarts the step's pause. */
 function controlled(route: InferenceRoute, state: RolloutState, now: Date): RolloutState {
-  if (TERMINAL.includes(state.phase ?? "Progressing")) return state;
+  if (TERMINAL.includes(state.phase)) return state;
   if (flag(route, ABORT_ANNOTATION)) return { ...state, phase: "Aborted" };
   if (flag(route, PAUSED_ANNOTATION)) return { ...state, phase: "Paused" };
   if (state.phase === "Paused")

@@ -7,6 +7,7 @@ import type { Backend, Backends } from "./backends.js";
 import { routeUrl } from "./names.js";
 import { progressing } from "./rollout-status.js";
 import type { RolloutOutcome } from "./rollout.js";
+import { recordedRollout } from "./rollout.js";
 import type { Applied } from "./verify.js";
 import type { Weighted } from "./weights.js";
 
@@ -60,7 +61,8 @@ export function computeStatus(observed: Observed): InferenceRouteStatus {
 function optionalStatus(observed: Observed): Partial<InferenceRouteStatus> {
   const generation = appliedGeneration(observed);
   const cascade = observed.backends.cascade;
-  const rollout = observed.route.spec.rollout ? observed.rollout?.state : undefined;
+  const state = observed.route.spec.rollout ? observed.rollout?.state : undefined;
+  const rollout = state && recordedRollout(state);
   return {
     ...(generation === undefined ? {} : { tableGeneration: generation }),
     ...(cascade ? { cascade: backendStatus(cascade) } : {}),

@@ -13,16 +13,17 @@ describe("desiredServing", () => {
 
     const { deployment, service } = desiredServing(mv, images);
 
-    expect(deployment.metadata?.name).toBe("arxiv-v4-serving");
-    expect(deployment.metadata?.ownerReferences?.[0]).toMatchObject({
+    const spec = deployment.spec!;
+    expect(deployment.metadata!.name).toBe("arxiv-v4-serving");
+    expect(deployment.metadata!.ownerReferences![0]).toMatchObject({
       kind: "ModelVersion",
       name: "arxiv-v4",
       uid: "uid-arxiv-v4",
       controller: true,
     });
-    expect(deployment.spec?.replicas).toBe(2);
-    const pod = deployment.spec?.template.spec;
-    expect(pod?.initContainers?.map((c) => [c.name, c.image, c.command])).toEqual([
+    expect(spec.replicas).toBe(2);
+    const pod = spec.template.spec!;
+    expect(pod.initContainers!.map((c) => [c.name, c.image, c.command])).toEqual([
       [
         "fetch-artifact",
         "kubetune/encoder:1.2.3",
@@ -38,9 +39,9 @@ describe("desiredServing", () => {
         ],
       ],
     ]);
-    const server = pod?.containers[0];
-    expect(server?.image).toBe("kubetune/encoder:1.2.3");
-    expect(server?.args).toEqual([
+    const server = pod.containers[0]!;
+    expect(server.image).toBe("kubetune/encoder:1.2.3");
+    expect(server.args).toEqual([
       "--model",
       "/models/model",
       "--name",
@@ -63,15 +64,15 @@ describe("desiredServing", () => {
       "mean",
       "--require-model",
     ]);
-    expect(server?.readinessProbe?.httpGet?.path).toBe("/v2/health/ready");
-    expect(server?.livenessProbe?.httpGet?.path).toBe("/v2/health/live");
-    expect(server?.resources).toEqual(DEFAULT_RESOURCES.encoder);
-    expect(deployment.spec?.template.metadata?.annotations).toMatchObject({
+    expect(server.readinessProbe!.httpGet!.path).toBe("/v2/health/ready");
+    expect(server.livenessProbe!.httpGet!.path).toBe("/v2/health/live");
+    expect(server.resources).toEqual(DEFAULT_RESOURCES.encoder);
+    expect(spec.template.metadata!.annotations).toMatchObject({
       "prometheus.io/scrape": "true",
       "prometheus.io/port": "8080",
     });
-    expect(service.spec?.selector).toEqual(deployment.spec?.selector?.matchLabels);
-    expect(service.metadata?.name).toBe("arxiv-v4-serving");
+    expect(service.spec!.selector).toEqual(spec.selector.matchLabels);
+    expect(service.metadata!.name).toBe("arxiv-v4-serving");
   });
 
   it("when an LLM version has an adapter, fetches both and serves the adapter for classify", () => {
@@ -86,8 +87,8 @@ describe("desiredServing", () => {
 
     const { deployment } = desiredServing(mv, images);
 
-    const pod = deployment.spec?.template.spec;
-    expect(pod?.initContainers?.map((c) => c.command)).toEqual([
+    const pod = deployment.spec!.template.spec!;
+    expect(pod.initContainers!.map((c) => c.command)).toEqual([
       [
         "node",
         "fetch-artifact.js",
@@ -105,8 +106,9 @@ describe("desiredServing", () => {
         "/models/adapter.gguf",
       ],
     ]);
-    expect(pod?.containers[0]?.image).toBe("kubetune/llm:1.2.3");
-    expect(pod?.containers[0]?.args).toEqual(
+    const server = pod.containers[0]!;
+    expect(server.image).toBe("kubetune/llm:1.2.3");
+    expect(server.args).toEqual(
       expect.arrayContaining([
         "--adapter",
         "adapter=/models/adapter.gguf@0.5",
@@ -115,8 +117,8 @@ describe("desiredServing", () => {
         "--multi-label",
       ]),
     );
-    expect(pod?.containers[0]?.resources).toEqual({ requests: { cpu: "2" } });
-    expect(deployment.spec?.replicas).toBe(1);
+    expect(server.resources).toEqual({ requests: { cpu: "2" } });
+    expect(deployment.spec!.replicas).toBe(1);
   });
 
   it("when called twice with the same version, returns the same objects", () => {
