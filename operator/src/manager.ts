@@ -1,7 +1,7 @@
 // Assembles the operator: informers (one shared KubeConfig), the cached client, the
 // controllers, the GPU-pool configuration watcher, leader election and the health server.
 import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
-import type { FineTuneJob, GpuPool } from "@kubetune/api";
+import type { FineTuneJob, GpuPool, InferenceRoute, ModelVersion } from "@kubetune/api";
 import { GPU_POOLS_CONFIGMAP } from "@kubetune/api";
 import type { Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -27,6 +27,7 @@ import type { Logger } from "./runtime/logger.js";
 import { OperatorMetrics } from "./runtime/metrics.js";
 import type { ServingImages } from "./serving-controllers.js";
 import { MANAGED_PODS, servingControllers } from "./serving-controllers.js";
+import { registerServingMetrics } from "./serving-metrics.js";
 
 export interface OperatorConfig {
   /** Namespace of the operator's own objects: the GPU-pool ConfigMap and the leader Lease. */
@@ -115,6 +116,10 @@ export class Manager {
       images: config.images,
       informers: { modelVersions, routes, deployments, services, pods },
       common: { workers: config.workers, resyncMs: config.resyncMs, metrics: this.metrics, log },
+    });
+    registerServingMetrics(this.metrics.registry, {
+      versions: () => modelVersions.cache.list() as unknown as ModelVersion[],
+      routes: () => routes.cache.list() as unknown as InferenceRoute[],
     });
     registerFineTuneJobMetrics(
       this.metrics.registry,

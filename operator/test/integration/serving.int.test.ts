@@ -6,6 +6,8 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node"
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { InferenceRoute, ModelVersion, RoutingTable } from "@kubetune/api";
 import { ROUTING_TABLE_FILE } from "@kubetune/api";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createNamespace, loadKubeConfig } from "../../../e2e/support/kube.js";
 import { MEDIUM_MS, POLL_MS } from "../../../e2e/support/timeouts.js";
@@ -248,4 +250,64 @@ describe("serving on the local cluster", () => {
     expect(await deployment("old-v1-serving")).toBeUndefined();
     expect(await deployment("old-v3-serving")).toBeDefined();
   });
+
+  it("when kubetune versions and status run against the cluster, they show what the operator reports", async () => {
+    await expect
+      .poll(() => condition("inferenceroutes", "ab", "BackendsReady"), poll)
+      .toBe("True/BackendsReady");
+
+    const versions = kubetune("versions", "arxiv-classifier", "-n", namespace);
+    const status = kubetune("status", "ab", "-n", namespace);
+
+    expect(versions.code).toBe(0);
+    expect(versions.stdout).toMatch(/ab-v3\s+v3\s+staging\s+encoder\s+True \(ReplicasReady\)/);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/stable\s+ab-v3\s+90%/);
+    expect(status.stdout).toMatch(/WeightsApplied\s+False\s+RouterUnreachable/);
+  });
+
+  it("when kubetune promote --now runs, the route's table sends the variant everything and its version is production", async () => {
+    const { code, stdout, stderr } = kubetune(
+      "promote",
+      "ab",
+      "candidate",
+      "--now",
+      "-n",
+      namespace,
+    );
+
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("Sent all traffic of ab to variant candidate (ab-v4)");
+    await expect
+      .poll(async () => (await table("ab"))?.variants.map((v) => v.weight), poll)
+      .toEqual([0, 100]);
+    expect((await version("ab-v4"))!.spec.stage).toBe("production");
+    await expect
+      .poll(async () => (await version("ab-v4"))?.status?.stageHistory?.at(-1)?.stage, poll)
+      .toBe("production");
+  });
+
+  it("when kubetune names a route that does not exist, says so and exits 1", () => {
+    const { code, stderr } = kubetune("status", "nope", "-n", namespace);
+
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(`InferenceRoute nope does not exist in namespace ${namespace}.`);
+  });
 });
+
+/** The kubetune CLI as a process, with the test cluster as its current kubeconfig. */
+function kubetune(...args: string[]) {
+  const root = join(import.meta.dirname, "..", "..", "..");
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(root, "operator", "src", "cli", "kubetune.ts"), ...args],
+    {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, KUBECONFIG: inject("kubeconfig") },
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
