@@ -169,6 +169,30 @@ describe("serving on the local cluster", () => {
     expect((await route("ab"))!.status!.url).toBe(`http://ab.${namespace}.svc:8080`);
   });
 
+  it("when a second route names versions already served, renders its table with their endpoints", async () => {
+    await expect
+      .poll(() => condition("modelversions", "ab-v4", "Ready"), poll)
+      .toBe("True/ReplicasReady");
+    const started = Date.now();
+    await create(
+      makeRoute("ab2", namespace, {
+        variants: [
+          { name: "left", modelVersion: "ab-v3", weight: 50 },
+          { name: "right", modelVersion: "ab-v4", weight: 50 },
+        ],
+      }),
+    );
+
+    await expect
+      .poll(async () => (await table("ab2"))?.variants.map((v) => v.endpoints.length), poll)
+      .toEqual([1, 1]);
+    await expect.poll(() => service("ab2").then(Boolean), poll).toBe(true);
+    // A figure for the report, not a threshold: WeightsApplied needs a real router.
+    console.error(
+      `[figure] table of served versions written ${Date.now() - started} ms after apply`,
+    );
+  });
+
   it("when a variant's ModelVersion is missing, gives it weight 0 and says so", async () => {
     await create(makeModelVersion("gap-v3", namespace));
     await create(

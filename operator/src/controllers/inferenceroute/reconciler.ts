@@ -2,7 +2,12 @@
 // the routing table and the router, confirm with the router which table it serves, and
 // write status. Logic lives in the pure functions beside this file.
 import type { V1ConfigMap, V1Deployment, V1Service } from "@kubernetes/client-node";
-import type { InferenceRoute, ModelVersion, RoutingTable } from "@kubetune/api";
+import type {
+  InferenceRoute,
+  InferenceRouteStatus,
+  ModelVersion,
+  RoutingTable,
+} from "@kubetune/api";
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { EventRecorder, KubeClient, ObjectKey } from "../../runtime/client.js";
@@ -16,7 +21,7 @@ import type { GatewayApi } from "./gateway.js";
 import { reconcileGateway } from "./gateway-reconcile.js";
 import { routerNames } from "./names.js";
 import { promoteIfCompleted, stepRollout } from "./rollout-reconcile.js";
-import { computeStatus, isApplied } from "./status.js";
+import { computeStatus, isApplied, verifyRetryMs } from "./status.js";
 import { renderTable, tableIn, tableJson, withGeneration } from "./table.js";
 import type { TableVerifier } from "./verify.js";
 import type { Weighted } from "./weights.js";
@@ -32,9 +37,6 @@ export interface InferenceRouteDeps {
   /** Undefined when no Prometheus is configured: rollouts with thresholds hold their step. */
   analyzer: RolloutAnalyzer | undefined;
 }
-
-/** How soon to ask the router again while it has not confirmed the table (the kubelet syncs ConfigMaps lazily). */
-const VERIFY_RETRY_MS = 2000;
 
 export async function reconcileInferenceRoute(
   key: ObjectKey,
@@ -53,9 +55,23 @@ export async function reconcileInferenceRoute(
     recordRouteTransitions(route, status, deps.events);
   }
   if (plan.rollout) await promoteIfCompleted(route, plan.rollout, deps);
-  const unconfirmed = plan.table !== undefined && !isApplied(observed);
-  const requeueAfterMs = nextCheck(unconfirmed, plan.rollout?.requeueAfterMs);
-  return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+  return nextCheck(observed, status);
+}
+
+/** When to look again: for the router's confirmation, and for the rollout's next step or analysis. */
+function nextCheck(
+  observed: Parameters<typeof isApplied>[0] & {
+    now: Date;
+    rollout?: { requeueAfterMs?: number } | undefined;
+  },
+  status: InferenceRouteStatus,
+): ReconcileResult {
+  const unconfirmed = observed.table !== undefined && !isApplied(observed);
+  const waits = [
+    unconfirmed ? verifyRetryMs(status, observed.now) : undefined,
+    observed.rollout?.requeueAfterMs,
+  ].filter((w): w is number => w !== undefined);
+  return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : {};
 }
 
 /** The backends, the rollout's step, the weights, and the table to write (the previous one when every variant is down). */
@@ -90,16 +106,6 @@ function desiredWeights(route: InferenceRoute, candidateWeight: number | undefin
   return candidate !== undefined && candidateWeight !== undefined
     ? rolloutWeights(spec, candidate, candidateWeight)
     : spec;
-}
-
-function nextCheck(
-  unconfirmed: boolean | undefined,
-  rolloutMs: number | undefined,
-): number | undefined {
-  const waits = [unconfirmed ? VERIFY_RETRY_MS : undefined, rolloutMs].filter(
-    (w): w is number => w !== undefined,
-  );
-  return waits.length > 0 ? Math.min(...waits) : undefined;
 }
 
 const DESIRED_HASH = "kubetune.io/desired-hash";

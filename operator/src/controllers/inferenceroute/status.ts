@@ -191,3 +191,14 @@ function ready(inputs: readonly ConditionInput[]): ConditionInput {
     "the route serves traffic with the weights asked for",
   );
 }
+
+/**
+ * How soon to ask the routers again while they have not confirmed the table: every 2 s at
+ * first (the kubelet syncs a mounted ConfigMap lazily), then less often the longer it has
+ * been unconfirmed, up to every 30 s, so an unreachable router costs little.
+ */
+export function verifyRetryMs(status: InferenceRouteStatus, now: Date): number {
+  const since = status.conditions?.find((c) => c.type === C.WeightsApplied)?.lastTransitionTime;
+  const waited = since ? now.getTime() - Date.parse(since) : 0;
+  return Math.min(30_000, Math.max(2000, Math.round(waited / 4)));
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { verifyRetryMs } from "./status.js";
 import { generationInRoutes, lowestGeneration } from "./verify.js";
 
 describe("generationInRoutes", () => {
@@ -24,5 +25,28 @@ describe("lowestGeneration", () => {
 
   it("when there is no ready router, says so", () => {
     expect(lowestGeneration([])).toEqual({ error: "no router pod is ready" });
+  });
+});
+
+describe("verifyRetryMs", () => {
+  const status = (since: string) => ({
+    conditions: [
+      {
+        type: "WeightsApplied",
+        status: "False" as const,
+        reason: "RouterUnreachable",
+        message: "",
+        lastTransitionTime: since,
+      },
+    ],
+  });
+  const now = new Date("2026-11-22T03:10:00.000Z");
+
+  it.each([
+    ["just now", "2026-11-22T03:10:00.000Z", 2000],
+    ["20 s ago", "2026-11-22T03:09:40.000Z", 5000],
+    ["ten minutes ago", "2026-11-22T03:00:00.000Z", 30_000],
+  ])("when the table has been unconfirmed since %s, asks again after %i ms", (_s, since, want) => {
+    expect(verifyRetryMs(status(since), now)).toBe(want);
   });
 });
