@@ -164,6 +164,27 @@ describe("reconcileInferenceRoute", () => {
     );
   });
 
+  it("when the candidate's artifact failed its digest, sends it nothing and quotes why", async () => {
+    const broken = version("arxiv-v4", false);
+    broken.status!.conditions![0] = {
+      ...broken.status!.conditions![0]!,
+      status: "False",
+      reason: "DigestMismatch",
+      message: "fetch-artifact: the fetched bytes do not match the digest: sha256 00 != ab",
+    };
+    const client = new FakeClient()
+      .seed(makeRoute("arxiv", "ml"))
+      .seed(version("arxiv-v3"))
+      .seed(broken);
+
+    const { route, table } = await reconcile(client);
+
+    expect(table?.variants.map((v) => v.weight)).toEqual([100, 0]);
+    expect(route?.status?.conditions?.find((c) => c.type === "BackendsReady")?.message).toBe(
+      "variant candidate: ModelVersion arxiv-v4: fetch-artifact: the fetched bytes do not match the digest: sha256 00 != ab; down variants get weight 0",
+    );
+  });
+
   it("when every variant goes down, the previous table stays in force", async () => {
     const client = new FakeClient()
       .seed(makeRoute("arxiv", "ml"))

@@ -3,6 +3,7 @@ import type { ModelVersion } from "@kubetune/api";
 import { describe, expect, it } from "vitest";
 import { FakeClient } from "../../../test/fake-client.js";
 import { makeModelVersion, makeRoute } from "../../../test/builders/serving.js";
+import type { ApiObject } from "../../runtime/client.js";
 import { Kinds } from "../../runtime/kinds.js";
 import { reconcileModelVersion } from "./reconciler.js";
 
@@ -56,6 +57,44 @@ describe("reconcileModelVersion", () => {
 
     expect(mv?.status?.readyReplicas).toBe(1);
     expect(mv?.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+  });
+
+  it("when the fetch finds a digest mismatch, says ArtifactVerified=False and warns", async () => {
+    const client = new FakeClient()
+      .seed(makeModelVersion("arxiv-v3", "ml"))
+      .seed(makeRoute("arxiv", "ml"))
+      .seed({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: {
+          name: "arxiv-v3-serving-abc",
+          namespace: "ml",
+          labels: {
+            "kubetune.io/modelversion": "arxiv-v3",
+            "app.kubernetes.io/component": "serving",
+          },
+        },
+        status: {
+          initContainerStatuses: [
+            {
+              name: "fetch-artifact",
+              state: { terminated: { exitCode: 3, message: "sha256 00 != ab" } },
+            },
+          ],
+        },
+      } as ApiObject);
+
+    const mv = await reconcile(client, "arxiv-v3");
+
+    const conditions = mv!.status!.conditions!;
+    expect(conditions.find((c) => c.type === "ArtifactVerified")).toMatchObject({
+      status: "False",
+      reason: "DigestMismatch",
+    });
+    expect(conditions.find((c) => c.type === "Ready")?.reason).toBe("DigestMismatch");
+    expect(client.events).toContainEqual(
+      expect.objectContaining({ type: "Warning", reason: "DigestMismatch" }),
+    );
   });
 
   it("when no route references the version any more, removes its Deployment and Service", async () => {

@@ -37,7 +37,7 @@ export async function reconcileModelVersion(
   const name = { ...scope, name: servingName(mv.metadata.name) };
   const existing = await deps.client.get<V1Deployment>(Kinds.Deployment, name);
   if (references.length > 0) await serve(desiredServing(mv, deps.images), existing, deps);
-  else if (existing) await unserve(name, deps);
+  else await unserve(name, existing, deps);
   const served = references.length > 0;
   const deployment = served
     ? await deps.client.get<V1Deployment>(Kinds.Deployment, name)
@@ -95,7 +95,11 @@ async function serve(
   await deps.client.apply(deployment);
 }
 
-async function unserve(name: ObjectKey, deps: ModelVersionDeps): Promise<void> {
-  await deps.client.delete(Kinds.Deployment, name);
-  await deps.client.delete(Kinds.Service, name);
+async function unserve(
+  name: ObjectKey,
+  existing: V1Deployment | undefined,
+  deps: ModelVersionDeps,
+): Promise<void> {
+  if (existing) await deps.client.delete(Kinds.Deployment, name);
+  if (await deps.client.get(Kinds.Service, name)) await deps.client.delete(Kinds.Service, name);
 }
