@@ -41,6 +41,11 @@ describe("dependency policy", () => {
     for (const version of installedVersions("node-llama-cpp")) expect(version).toBe("3.21.1");
   });
 
+  it("when undici is installed directly, it is 7.x (8.x requires Node 22)", () => {
+    const direct = lock.packages["node_modules/undici"];
+    expect(direct?.version?.split(".")[0]).toBe("7");
+  });
+
   it("keeps typescript on 6.0 (7.x has no compiler API for typescript-eslint)", () => {
     expect(installedVersions("typescript").map(majorMinor)).toEqual([[6, 0]]);
   });
