@@ -59,7 +59,7 @@ async function directPeer() {
     await sequence.clearHistory();
     const start = performance.now();
     let first = 0;
-    const generated: number[] = [];
+    const generated: typeof tokens = [];
     const options = { temperature: 0, topK: 0, topP: 1, yieldEogToken: true };
     // What a direct caller does: collect the tokens, decode the text at the end.
     for await (const token of sequence.evaluate(tokens, options)) {
