@@ -28,6 +28,9 @@ state = "${d.containerdState}"
   sandbox_image = "${PAUSE_IMAGE}"
   # Network namespaces of pods under our state directory, not /var/run/netns.
   netns_mounts_under_state_dir = true
+  # Without CAP_SYS_RESOURCE (as in this sandbox) runc cannot lower a container's
+  # oom_score_adj below containerd's own (the pause container asks for -998): clamp it.
+  restrict_oom_score_adj = true
 
 [${cri}.containerd]
   snapshotter = "overlayfs"
@@ -39,7 +42,7 @@ state = "${d.containerdState}"
 [${cri}.containerd.runtimes.runc.options]
   # cgroup v1 on this machine, no systemd: the kubelet uses cgroupfs too.
   SystemdCgroup = false
-  Root = "${d.runcRoot}"
+  Root = "${d.runcRoot}"${process.env.KUBETUNE_RUNC ? `\n  BinaryName = "${process.env.KUBETUNE_RUNC}"` : ""}
 
 [${cri}.cni]
   bin_dir = "${CNI_BIN_DIR}"

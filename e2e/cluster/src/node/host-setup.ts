@@ -13,17 +13,20 @@ import { dirname, join } from "node:path";
 import { run, tryRun } from "./exec.js";
 import type { NodePlan } from "./plan.js";
 
-/** Mount points of cgroup v1 hierarchies, from /proc/mounts. */
-export function cgroupV1Hierarchies(procMounts: string): string[] {
+/** Mount points of cgroup hierarchies of the given types, from /proc/mounts. */
+export function cgroupHierarchies(procMounts: string, types: readonly string[]): string[] {
   return procMounts
     .split("\n")
     .map((line) => line.split(" "))
-    .filter((fields) => fields[2] === "cgroup")
+    .filter((fields) => types.includes(fields[2] ?? ""))
     .map((fields) => fields[1] ?? "")
     .filter(Boolean);
 }
 
-const hierarchies = () => cgroupV1Hierarchies(readFileSync("/proc/mounts", "utf8"));
+// The kubelet (cgroupfs driver) needs its root in every v1 hierarchy; on a hybrid host runc
+// also mirrors the tree into the v2 "unified" mount, so removal covers both.
+const hierarchies = (types: readonly string[] = ["cgroup"]) =>
+  cgroupHierarchies(readFileSync("/proc/mounts", "utf8"), types);
 
 export function createCgroupRoot(root: string): void {
   for (const hierarchy of hierarchies()) {
@@ -50,7 +53,7 @@ export function removeCgroupRoot(root: string): string[] {
       left.push(dir);
     }
   };
-  for (const hierarchy of hierarchies()) {
+  for (const hierarchy of hierarchies(["cgroup", "cgroup2"])) {
     const dir = join(hierarchy, root);
     if (existsSync(dir)) remove(dir);
   }

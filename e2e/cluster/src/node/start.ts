@@ -2,7 +2,7 @@
 // containerd with our CRI configuration and images, the kubelet, kube-proxy, and cluster
 // DNS. Every process is recorded in the cluster's state as soon as it starts.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { NodeBinaries } from "../binaries.js";
 import { NODE_COMPONENTS, resolveBinaries } from "../binaries.js";
 import { startComponent } from "../component.js";
@@ -75,8 +75,8 @@ export async function startRealNode(ctx: NodeContext): Promise<void> {
 
 /** What the host looked like before (cluster:down undoes exactly the difference). */
 async function recordHostAndPlan(plan: NodePlan, ctx: NodeContext): Promise<void> {
-  mkdirSync(plan.dirs.cniConf, { recursive: true });
-  mkdirSync(plan.dirs.podLogs, { recursive: true });
+  for (const dir of [plan.dirs.cniConf, plan.dirs.podLogs, dirname(plan.dirs.containerdConfig)])
+    mkdirSync(dir, { recursive: true });
   writeFileSync(plan.dirs.hostSnapshot, JSON.stringify(await hostSnapshot()));
   ctx.state.realNode = {
     nodeName: plan.nodeName,
