@@ -88,7 +88,7 @@ describe("the real node", () => {
 
     const result = await runClient(
       "dns-client",
-      `wget -q -T 5 -O - http://web.${namespace}.svc.cluster.local/`,
+      `wget -q -O - http://web.${namespace}.svc.cluster.local/`,
     );
 
     expect(result).toEqual({
@@ -126,7 +126,7 @@ describe("the real node", () => {
 
     const result = await runClient(
       "artifact-client",
-      `wget -q -T 10 -O /tmp/artifact ${base}/${path} && sha256sum /tmp/artifact`,
+      `wget -q -O /tmp/artifact ${base}/${path} && sha256sum /tmp/artifact`,
     );
 
     expect(result).toEqual({ phase: "Succeeded", message: `${digest}  /tmp/artifact` });
