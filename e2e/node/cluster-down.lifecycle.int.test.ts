@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, stopCluster } from "../cluster/src/cluster.js";
 import type { HostSnapshot } from "../cluster/src/node/host.js";
 import { hostSnapshot } from "../cluster/src/node/host.js";
+import { waitUntil } from "../cluster/src/probe.js";
 import { isAlive } from "../cluster/src/processes.js";
 import { loadKubeConfig } from "../support/kube.js";
 import { MEDIUM_MS, POLL_MS } from "../support/timeouts.js";
@@ -64,16 +65,12 @@ beforeAll(async () => {
     },
   });
   const apps = kc.makeApiClient(AppsV1Api);
-  await expect
-    .poll(
-      async () =>
-        (await apps.readNamespacedDeployment({ name: "web", namespace })).status?.readyReplicas,
-      {
-        timeout: MEDIUM_MS,
-        interval: POLL_MS,
-      },
-    )
-    .toBe(1);
+  await waitUntil(
+    "the web Deployment Ready",
+    async () =>
+      (await apps.readNamespacedDeployment({ name: "web", namespace })).status?.readyReplicas === 1,
+    { timeoutMs: MEDIUM_MS, intervalMs: POLL_MS },
+  );
   const cgroupRoot =
     readFileSync(join(state.dir, "node", "kubelet.yaml"), "utf8").match(/cgroupRoot: (\S+)/)?.[1] ??
     "";

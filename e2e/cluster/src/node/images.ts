@@ -73,7 +73,7 @@ export function recipeKey(recipe: ImageRecipe): string {
 }
 
 function buildah(): string[] {
-  const root = join(cacheDir(), "buildah");
+  const root = join(cacheDir(), "node-images", "buildah");
   // vfs: plain copies, no overlay mounts left behind on this machine.
   return [
     "--root",
@@ -87,7 +87,8 @@ function buildah(): string[] {
 
 /** Builds the image unless the cache holds it; returns the OCI archive's path. */
 export async function buildImage(recipe: ImageRecipe): Promise<string> {
-  const dir = join(cacheDir(), "images");
+  // Not cacheDir()/images: the service images' build uses that.
+  const dir = join(cacheDir(), "node-images");
   const archive = join(dir, `${recipe.ref.replaceAll(/[/:]/g, "_")}-${recipeKey(recipe)}.tar`);
   if (existsSync(archive)) return archive;
   mkdirSync(dir, { recursive: true });

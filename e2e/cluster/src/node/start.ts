@@ -53,8 +53,9 @@ export async function startRealNode(ctx: NodeContext): Promise<void> {
   await createBridge(plan);
   writeNodeFiles(plan, ports, ctx.files);
   await startContainerd(plan, ctx);
+  const imagesStarted = Date.now();
   await importNodeImages(plan, binaries.coredns);
-  ctx.log("containerd is ready with the node's images");
+  ctx.log(`containerd is ready with the node's images (${(Date.now() - imagesStarted) / 1000}s)`);
   const corednsKubeconfig = readFileSync(ctx.files.kubeconfig("coredns"), "utf8");
   await ctx.kubectl(
     ["apply", "--server-side", "--field-manager=kubetune-cluster", "-f", "-"],
