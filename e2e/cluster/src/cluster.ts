@@ -1,5 +1,6 @@
 // Starts and stops one local cluster: etcd → kube-apiserver → kube-controller-manager →
-// kube-scheduler → KWOK, then the simulated nodes and kubetune's CRDs.
+// kube-scheduler → KWOK, then the simulated nodes and kubetune's CRDs, then (unless opted
+// out) the real kubelet node of node/.
 import {
   closeSync,
   existsSync,
