@@ -21,7 +21,8 @@ import {
   schedulerArgs,
 } from "./components.js";
 import { kubectlFor } from "./kubectl.js";
-import { startRealNode } from "./node/start.js";
+import { releaseRealNode } from "./node/machine-lock.js";
+import { reserveRealNode, startRealNode } from "./node/start.js";
 import { stopRealNode } from "./node/stop.js";
 import type { ClusterFiles, Ports } from "./layout.js";
 import { PORT_NAMES, clusterFiles } from "./layout.js";
@@ -69,6 +70,12 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
   mkdirSync(dirname(files.dir), { recursive: true });
   const release = acquireLock(files);
   try {
+    if (realNodeWanted(options.realNode)) reserveRealNode(options.name, files.dir);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  try {
     // Nothing of an earlier cluster runs any more (a reboot, a failed start): start afresh.
     rmSync(files.dir, { recursive: true, force: true });
     const state = await bootstrap(files, options, log);
@@ -95,6 +102,7 @@ function checkExisting(state: ClusterState): ClusterState {
 async function stopStarted(files: ClusterFiles): Promise<void> {
   const state = readState(files.state);
   if (state?.realNode) await stopNode(state, files);
+  releaseRealNode(files.dir);
   for (const component of [...(state?.components ?? [])].reverse()) {
     if (isRunning(component)) await stopProcess(component.pid);
   }

@@ -23,12 +23,20 @@ function readOwner(): Owner | undefined {
   }
 }
 
+/** The other cluster whose real node runs on this machine, if any. */
+export function otherRealNode(dir: string): string | undefined {
+  const owner = readOwner();
+  return owner && owner.dir !== dir && owner.pid > 0 && isAlive(owner.pid)
+    ? owner.cluster
+    : undefined;
+}
+
 /** Fails when another cluster's real node runs on this machine. */
 export function claimRealNode(cluster: string, dir: string): void {
-  const owner = readOwner();
-  if (owner && owner.dir !== dir && owner.pid > 0 && isAlive(owner.pid)) {
+  const other = otherRealNode(dir);
+  if (other) {
     throw new Error(
-      `the real node of cluster "${owner.cluster}" runs on this machine, and only one can (kube-proxy's iptables chains are machine-wide); stop it (npm run cluster:down -- --name ${owner.cluster}) or start this cluster with --no-real-node`,
+      `the real node of cluster "${other}" runs on this machine, and only one can (kube-proxy's iptables chains are machine-wide); stop it (npm run cluster:down -- --name ${other}) or start this cluster with --no-real-node`,
     );
   }
   mkdirSync(LOCK_DIR, { recursive: true });

@@ -42,10 +42,14 @@ export interface NodeContext {
 
 const PORT_NAMES = ["kubelet", "kubeletHealthz", "kubeProxyHealthz", "kubeProxyMetrics"] as const;
 
-export async function startRealNode(ctx: NodeContext): Promise<void> {
+/** Before anything starts: the host has what the node needs, and no other real node runs. */
+export function reserveRealNode(cluster: string, dir: string): void {
   checkPrerequisites();
+  claimRealNode(cluster, dir);
+}
+
+export async function startRealNode(ctx: NodeContext): Promise<void> {
   const plan = nodePlan(ctx.state.name, ctx.files.dir);
-  claimRealNode(ctx.state.name, ctx.files.dir);
   const binaries = await resolveBinaries(NODE_COMPONENTS);
   const ports: NodePorts = await freePorts(PORT_NAMES);
   await recordHostAndPlan(plan, ctx);

@@ -23,7 +23,7 @@ import { run, tryRun } from "./exec.js";
 import type { HostSnapshot } from "./host.js";
 import { hostSnapshot, iptablesUndo, parseMountPoints } from "./host.js";
 import { deleteBridge, removeCgroupRoot } from "./host-setup.js";
-import { releaseRealNode } from "./machine-lock.js";
+import { otherRealNode, releaseRealNode } from "./machine-lock.js";
 import type { NodePlan } from "./plan.js";
 import { nodePlan } from "./plan.js";
 
@@ -134,7 +134,11 @@ async function cleanHost(plan: NodePlan, files: ClusterFiles): Promise<string[]>
       problems.push(`could not unmount ${mount}`);
   }
   await deleteBridge(plan);
-  if (existsSync(plan.dirs.hostSnapshot)) {
+  // A stale cluster (its node died with a reboot) must not undo what a live node made since.
+  const other = otherRealNode(files.dir);
+  if (other)
+    problems.push(`left iptables and sysctls alone: cluster "${other}" runs the real node now`);
+  else if (existsSync(plan.dirs.hostSnapshot)) {
     const before = JSON.parse(readFileSync(plan.dirs.hostSnapshot, "utf8")) as HostSnapshot;
     problems.push(...(await undoHostChanges(before, plan)));
   }
