@@ -42,7 +42,7 @@ state = "${d.containerdState}"
 [${cri}.containerd.runtimes.runc.options]
   # cgroup v1 on this machine, no systemd: the kubelet uses cgroupfs too.
   SystemdCgroup = false
-  Root = "${d.runcRoot}"${process.env.KUBETUNE_RUNC ? `\n  BinaryName = "${process.env.KUBETUNE_RUNC}"` : ""}
+  Root = "${d.runcRoot}"
 
 [${cri}.cni]
   bin_dir = "${CNI_BIN_DIR}"
