@@ -15,7 +15,13 @@ export default defineConfig({
         test: {
           name: "cluster",
           include: ["**/*.int.test.ts"],
-          exclude: ["**/node_modules/**", "services/**", "telemetry/**"],
+          // The lifecycle suite starts a real node of its own: vitest.lifecycle.config.ts.
+          exclude: [
+            "**/node_modules/**",
+            "services/**",
+            "telemetry/**",
+            "**/*.lifecycle.int.test.ts",
+          ],
           globalSetup: ["e2e/support/global-setup.ts"],
           setupFiles: ["e2e/support/print-logs-on-failure.ts"],
           testTimeout: 90_000,
