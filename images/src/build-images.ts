@@ -2,16 +2,16 @@
 // one OCI archive per image under `<cache>/images/archives/`, plus images.json.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BASE_INPUTS } from "./base.js";
 import { ensureBase } from "./build-base.js";
 import type { Storage } from "./buildah.js";
-import { buildArgs, parseSize, pushArgs, run, sizeArgs } from "./buildah.js";
+import { buildArgs, describeArgs, parseSize, pushArgs, run } from "./buildah.js";
 import type { Component } from "./components.js";
 import { COMPONENT_SPECS, imageRef } from "./components.js";
 import type { BuiltImage, ImagesMetadata } from "./metadata.js";
-import { metadataJson } from "./metadata.js";
+import { mergeMetadata, metadataJson } from "./metadata.js";
 import { REPO_ROOT, projectVersion } from "./paths.js";
 
 export interface BuildPlan {
@@ -54,8 +54,9 @@ async function buildOne(
   component: Component,
   base: string,
   plan: BuildPlan,
-  version: string,
+  previous: BuiltImage | undefined,
 ): Promise<BuiltImage> {
+  const version = projectVersion();
   const started = performance.now();
   const ref = imageRef(component, version);
   const log = join(plan.imagesDir, "logs", `${component}.log`);
@@ -71,10 +72,31 @@ async function buildOne(
   };
   await writeFile(log, "");
   await run("buildah", buildArgs(plan.storage, request), log, env);
-  await run("buildah", pushArgs(plan.storage, ref, archive), log, env);
+  const described = await run("buildah", describeArgs(plan.storage, ref), log, env);
+  const [imageId = "", ...size] = described.split(" ");
+  // An unchanged image (same ID as the archive was written from) keeps its archive.
+  if (previous?.imageId !== imageId || !existsSync(archive)) {
+    await run("buildah", pushArgs(plan.storage, ref, archive), log, env);
+  }
   const seconds = (performance.now() - started) / 1000;
-  const bytes = parseSize(await run("buildah", sizeArgs(plan.storage, ref), log, env));
-  return { component, ref, archive, bytes, archiveBytes: (await stat(archive)).size, seconds };
+  const bytes = parseSize(size.join(" "));
+  return {
+    component,
+    ref,
+    archive,
+    bytes,
+    archiveBytes: (await stat(archive)).size,
+    seconds,
+    imageId,
+  };
+}
+
+async function readMetadata(file: string): Promise<ImagesMetadata | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as ImagesMetadata;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function buildImages(plan: BuildPlan): Promise<ImagesMetadata> {
@@ -86,17 +108,18 @@ export async function buildImages(plan: BuildPlan): Promise<ImagesMetadata> {
     plan.storage,
     join(plan.imagesDir, "logs", "base.log"),
   );
-  const version = projectVersion();
+  const file = join(plan.imagesDir, "archives", "images.json");
+  const previous = await readMetadata(file);
   const images: BuiltImage[] = [];
   for (const component of plan.components) {
-    const built = await buildOne(component, base, plan, version);
+    const before = previous?.images.find((i) => i.component === component);
+    const built = await buildOne(component, base, plan, before);
     console.log(
       `Built ${built.ref} (${(built.bytes / 1e6).toFixed(0)} MB) in ${built.seconds.toFixed(1)} s`,
     );
     images.push(built);
   }
   const metadata = { base, images };
-  if (images.length > 0)
-    await writeFile(join(plan.imagesDir, "archives", "images.json"), metadataJson(metadata));
+  if (images.length > 0) await writeFile(file, metadataJson(mergeMetadata(previous, metadata)));
   return metadata;
 }

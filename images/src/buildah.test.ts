@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buildArgs, parseSize, pushArgs, storageFor } from "./buildah.js";
 import { externalFilter } from "./bundle.js";
 import { imageRef } from "./components.js";
-import { sizeTable } from "./metadata.js";
+import type { BuiltImage } from "./metadata.js";
+import { mergeMetadata, sizeTable } from "./metadata.js";
 import { imagePath } from "./stage.js";
 
 const storage = storageFor("/cache/images", {});
@@ -105,6 +106,7 @@ describe("bundle and staging helpers", () => {
           archive: "/a/router.tar",
           bytes: 210_000_000,
           archiveBytes: 80_000_000,
+          imageId: "abc",
           seconds: 12.34,
         },
       ],
@@ -113,5 +115,35 @@ describe("bundle and staging helpers", () => {
 
     expect(table).toMatch(/kubetune\/router:0\.1\.0\s+210 MB\s+80 MB\s+12\.3 s\s+\/a\/router\.tar/);
     expect(table).toMatch(/built 1 image\(s\) in 15\.0 s/);
+  });
+});
+
+describe("mergeMetadata", () => {
+  const image = (component: BuiltImage["component"], imageId: string): BuiltImage => ({
+    component,
+    ref: imageRef(component, "0.1.0"),
+    archive: `/a/${component}.tar`,
+    bytes: 1,
+    archiveBytes: 1,
+    seconds: 1,
+    imageId,
+  });
+
+  it("when one image is rebuilt, replaces its entry and keeps the others in component order", () => {
+    const previous = { base: "old", images: [image("router", "r1"), image("operator", "o1")] };
+
+    const merged = mergeMetadata(previous, { base: "new", images: [image("router", "r2")] });
+
+    expect(merged.base).toBe("new");
+    expect(merged.images.map((i) => [i.component, i.imageId])).toEqual([
+      ["operator", "o1"],
+      ["router", "r2"],
+    ]);
+  });
+
+  it("when there was no file yet, lists this run's images", () => {
+    expect(
+      mergeMetadata(undefined, { base: "b", images: [image("llm", "l")] }).images,
+    ).toHaveLength(1);
   });
 });

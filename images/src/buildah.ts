@@ -62,9 +62,9 @@ export function pushArgs(storage: Storage, ref: string, archive: string): string
   return [...globalArgs(storage), "push", "--quiet", ref, `oci-archive:${archive}:${ref}`];
 }
 
-/** The image's unpacked size as `buildah images` prints it. */
-export function sizeArgs(storage: Storage, ref: string): string[] {
-  return [...globalArgs(storage), "images", "--format", "{{.Size}}", ref];
+/** The image's full ID and unpacked size, as `buildah images` prints them: "<id> <size>". */
+export function describeArgs(storage: Storage, ref: string): string[] {
+  return [...globalArgs(storage), "images", "--no-trunc", "--format", "{{.ID}} {{.Size}}", ref];
 }
 
 const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };

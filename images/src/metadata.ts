@@ -1,6 +1,7 @@
 // What `npm run images` leaves beside the archives for whoever imports them
 // (`<cache>/images/archives/images.json`), and the size table it prints.
 import type { Component } from "./components.js";
+import { COMPONENTS } from "./components.js";
 
 export interface BuiltImage {
   component: Component;
@@ -14,11 +15,29 @@ export interface BuiltImage {
   archiveBytes: number;
   /** Seconds this run spent building and writing it. */
   seconds: number;
+  /** buildah's image ID: the archive is rewritten only when it changes. */
+  imageId: string;
 }
 
 export interface ImagesMetadata {
   base: string;
   images: BuiltImage[];
+}
+
+/**
+ * images.json after a run: this run's images replace earlier entries of the same
+ * component, the others stay, so the file always lists every archive there is.
+ */
+export function mergeMetadata(
+  previous: ImagesMetadata | undefined,
+  next: ImagesMetadata,
+): ImagesMetadata {
+  const built = new Set(next.images.map((i) => i.component));
+  const kept = (previous?.images ?? []).filter((i) => !built.has(i.component));
+  const images = [...kept, ...next.images].sort(
+    (a, b) => COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component),
+  );
+  return { base: next.base, images };
 }
 
 export function metadataJson(metadata: ImagesMetadata): string {
