@@ -29,6 +29,19 @@ if (options.import && !hasImportScript()) {
   process.exit(2);
 }
 
+// debootstrap and buildah's chroot isolation need root; both tools come from Debian.
+const missing = ["buildah", "debootstrap", "tar"].filter(
+  (tool) => spawnSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }).status !== 0,
+);
+if (missing.length > 0 || process.getuid?.() !== 0) {
+  console.error(
+    missing.length > 0
+      ? `building images needs ${missing.join(" and ")}: apt-get install -y ${missing.join(" ")}`
+      : "building images needs root (debootstrap, and buildah's chroot isolation)",
+  );
+  process.exit(2);
+}
+
 const dir = imagesDir();
 const started = performance.now();
 try {
