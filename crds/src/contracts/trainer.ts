@@ -48,6 +48,7 @@ export const TrainerProgress = Struct(
     totalSteps: Int64({ description: "Optimizer steps planned.", minimum: 0 }),
     epoch: Type.Optional(Decimal({ description: "Fractional epoch reached." })),
     loss: Type.Optional(Decimal({ description: "Latest training loss." })),
+    learningRate: Type.Optional(Decimal({ description: "Learning rate of the latest step." })),
     time: Timestamp({ description: "When the trainer wrote this report." }),
   },
   { description: "Progress the trainer writes to its run's ConfigMap (PROGRESS_KEY)." },
