@@ -61,9 +61,7 @@ def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def trainer_input(
-    base: Path, dataset: Path, output: Path, **spec: Any
-) -> dict[str, Any]:
+def trainer_input(base: Path, dataset: Path, out_dir: Path, **spec: Any) -> dict[str, Any]:
     """A TrainerInput as the operator writes it (crds/src/contracts/trainer.ts)."""
     body: dict[str, Any] = {
         "model": "tiny",
@@ -76,7 +74,7 @@ def trainer_input(
             "epochs": 1, "learningRate": "1e-2", "batchSize": 4,
             "maxSeqLength": 64, "gradientCheckpointing": False, "seed": 7,
         },
-        "output": {"uri": output.as_uri(), "format": "gguf"},
+        "output": {"uri": out_dir.as_uri(), "format": "gguf"},
     }
     for key, value in spec.items():
         if isinstance(value, dict) and isinstance(body.get(key), dict):

@@ -8,7 +8,7 @@ from typing import Any
 
 from datasets import Dataset
 from peft import LoraConfig, PeftModel, get_peft_model, prepare_model_for_kbit_training
-from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
 from trl import SFTConfig, SFTTrainer
 
 from .data import Conversation, load_examples, split
@@ -46,6 +46,7 @@ def tokenized(job: Job, tokenizer: Any, conversations: list[Conversation]) -> Da
 
 
 def load_model(job: Job, cuda: bool) -> Any:
+    set_seed(job.hyper.seed)  # the LoRA matrices' initialisation is part of the run
     kwargs: dict[str, Any] = {
         "dtype": torch_dtype(job.compute_dtype) if cuda else torch_dtype("fp32")
     }

@@ -13,6 +13,7 @@ from transformers import (
     AutoTokenizer,
     Trainer,
     TrainingArguments,
+    set_seed,
 )
 
 from .data import Labeled, load_examples, split
@@ -65,6 +66,7 @@ class Rows(torch.utils.data.Dataset[dict[str, Any]]):
 
 
 def load_classifier(job: Job, problem: Problem) -> Any:
+    set_seed(job.hyper.seed)  # the new head's initialisation is part of the run
     try:
         model = AutoModelForSequenceClassification.from_pretrained(
             str(job.base_model),

@@ -3,7 +3,8 @@
 A template renders a conversation into text pieces, each marked as learned (the
 assistant's words and its end-of-turn marker) or not (everything the model is given).
 The labels come from the tokenizer's character offsets over the whole text, so a token
-is learned exactly when its text starts inside a learned piece; tokenizing the pieces
+is learned exactly when its text overlaps a learned piece (a word-start token such as
+"▁the" carries the space before the answer's first word); tokenizing the pieces
 separately would add spurious word-start markers at every boundary.
 """
 
@@ -95,13 +96,13 @@ def learned_spans(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
 def mask_labels(
     ids: Sequence[int], offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
 ) -> list[int]:
-    """Each token's label is its id when its text starts inside a learned span, else IGNORE.
+    """Each token's label is its id when its text overlaps a learned span, else IGNORE.
 
     Tokens without text (offsets (0, 0), such as a leading BOS) are never learned.
     """
     labels = []
     for token, (start, end) in zip(ids, offsets, strict=True):
-        inside = end > start and any(a <= start < b for a, b in spans)
+        inside = end > start and any(start < b and end > a for a, b in spans)
         labels.append(token if inside else IGNORE)
     return labels
 
