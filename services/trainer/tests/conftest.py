@@ -61,13 +61,13 @@ def write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def trainer_input(base: Path, dataset: Path, out_dir: Path, **spec: Any) -> dict[str, Any]:
+def trainer_input(base: Path, data_file: Path, out_dir: Path, **spec: Any) -> dict[str, Any]:
     """A TrainerInput as the operator writes it (crds/src/contracts/trainer.ts)."""
     body: dict[str, Any] = {
         "model": "tiny",
         "baseModel": {"name": "tiny", "uri": base.as_uri(), "parameters": "1M"},
         "task": "causal-lm",
-        "dataset": {"uri": dataset.as_uri(), "format": "qa", "validationSplit": "0.2"},
+        "dataset": {"uri": data_file.as_uri(), "format": "qa", "validationSplit": "0.2"},
         "method": "lora",
         "lora": {"r": 8, "alpha": 16, "dropout": "0"},
         "hyperparameters": {

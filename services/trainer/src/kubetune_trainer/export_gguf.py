@@ -15,7 +15,7 @@ from typing import Any
 import gguf
 import numpy as np
 from numpy.typing import NDArray
-from safetensors.numpy import load_file
+from safetensors.torch import load_file as load_torch
 
 from .errors import ExitCode, TrainerError
 from .gguf_vocab import chat_template, read_vocab
@@ -36,6 +36,11 @@ LAYER_NAME = re.compile(r"model\.layers\.(\d+)\.(.+)$")
 FILE_TYPES = {"f32": (0, None), "f16": (1, np.float16), "q8_0": (7, "q8_0")}
 
 Array = NDArray[Any]
+
+
+def load_file(path: str) -> dict[str, Array]:
+    """Tensors as float32 numpy arrays (numpy has no bfloat16, which GPU runs save)."""
+    return {name: t.float().numpy() for name, t in load_torch(path).items()}
 
 
 def gguf_name(hf_module: str) -> str | None:

@@ -25,7 +25,6 @@ def quantization_config(job: Job, cuda: bool) -> BitsAndBytesConfig:
         bnb_4bit_quant_type=q.type,
         bnb_4bit_use_double_quant=q.double_quant,
         bnb_4bit_compute_dtype=dtype,
-        bnb_4bit_quant_storage=dtype,
     )
 
 

@@ -125,6 +125,7 @@ def make_tiny_bert(out: Path, texts: Sequence[str], seed: int = 0, vocab_size: i
         cls_token="[CLS]",
         sep_token="[SEP]",
         mask_token="[MASK]",
+        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
     )
     config = BertConfig(
         vocab_size=backend.get_vocab_size(),
