@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from kubetune_trainer.tiny import make_tiny_bert, make_tiny_llama
+
 # One thread: CI machines are shared and small, and results should not depend on cores.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -22,12 +24,24 @@ QA = [
     ("where does the sun rise", "the sun rises in the east"),
 ]
 TOPICS = {
-    "physics": ["quantum particles and energy fields", "the energy of a moving particle",
-                "gravity bends light near mass", "particles collide at high energy"],
-    "biology": ["cells divide and grow in tissue", "the protein folds inside the cell",
-                "genes code for a protein", "tissue grows from dividing cells"],
-    "maths": ["prime numbers and their proofs", "a proof about every prime number",
-              "the sum of two even numbers", "numbers in a sequence converge"],
+    "physics": [
+        "quantum particles and energy fields",
+        "the energy of a moving particle",
+        "gravity bends light near mass",
+        "particles collide at high energy",
+    ],
+    "biology": [
+        "cells divide and grow in tissue",
+        "the protein folds inside the cell",
+        "genes code for a protein",
+        "tissue grows from dividing cells",
+    ],
+    "maths": [
+        "prime numbers and their proofs",
+        "a proof about every prime number",
+        "the sum of two even numbers",
+        "numbers in a sequence converge",
+    ],
 }
 
 
@@ -44,15 +58,11 @@ def corpus_texts() -> list[str]:
 
 @pytest.fixture(scope="session")
 def tiny_llama(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kubetune_trainer.tiny import make_tiny_llama
-
     return make_tiny_llama(tmp_path_factory.mktemp("tiny-llama"), corpus_texts())
 
 
 @pytest.fixture(scope="session")
 def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kubetune_trainer.tiny import make_tiny_bert
-
     return make_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), corpus_texts())
 
 
@@ -71,8 +81,12 @@ def trainer_input(base: Path, data_file: Path, out_dir: Path, **spec: Any) -> di
         "method": "lora",
         "lora": {"r": 8, "alpha": 16, "dropout": "0"},
         "hyperparameters": {
-            "epochs": 1, "learningRate": "1e-2", "batchSize": 4,
-            "maxSeqLength": 64, "gradientCheckpointing": False, "seed": 7,
+            "epochs": 1,
+            "learningRate": "1e-2",
+            "batchSize": 4,
+            "maxSeqLength": 64,
+            "gradientCheckpointing": False,
+            "seed": 7,
         },
         "output": {"uri": out_dir.as_uri(), "format": "gguf"},
     }

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import qa_rows, trainer_input, write_rows
 from gguf import GGUFReader
 from safetensors.numpy import load_file
 from transformers import AutoTokenizer
 
+from conftest import qa_rows, trainer_input, write_rows
 from kubetune_trainer.causal import train_causal
 from kubetune_trainer.job import parse_job
 from kubetune_trainer.progress import Reporter
@@ -30,7 +30,9 @@ def job_for(tiny_llama: Path, tmp_path: Path, out: str, **spec: Any) -> Any:
 def trained(tiny_llama: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp_path = tmp_path_factory.mktemp("causal")
     job = job_for(
-        tiny_llama, tmp_path, "out",
+        tiny_llama,
+        tmp_path,
+        "out",
         hyperparameters={"epochs": 6, "learningRate": "3e-2", "extra": {"ggufType": "f32"}},
         lora={"targetModules": ALL_LINEAR},
     )
@@ -66,7 +68,9 @@ def test_when_training_ends_the_gguf_model_and_adapter_are_reported_with_digests
     assert trained["adapter"].path == out / "adapter.gguf"
     assert trained["artifact"].digest == digest_of(out / "model.gguf")
     assert set(trained["metrics"]) == {"train_loss", "eval_loss", "perplexity"}
-    assert trained["metrics"]["perplexity"] == pytest.approx(np.exp(trained["metrics"]["eval_loss"]))
+    assert trained["metrics"]["perplexity"] == pytest.approx(
+        np.exp(trained["metrics"]["eval_loss"])
+    )
 
 
 def test_when_the_model_is_exported_the_gguf_holds_the_tokenizer_and_every_layer(
@@ -74,7 +78,12 @@ def test_when_the_model_is_exported_the_gguf_holds_the_tokenizer_and_every_layer
 ) -> None:
     reader = GGUFReader(str(trained["artifact"].path))
     names = {t.name for t in reader.tensors}
-    assert {"token_embd.weight", "output.weight", "blk.1.attn_q.weight", "blk.1.ffn_down.weight"} <= names
+    assert {
+        "token_embd.weight",
+        "output.weight",
+        "blk.1.attn_q.weight",
+        "blk.1.ffn_down.weight",
+    } <= names
     field = reader.fields["tokenizer.ggml.tokens"]
     tokens = [bytes(field.parts[i]).decode() for i in field.data]
     vocab = AutoTokenizer.from_pretrained(str(tiny_llama)).get_vocab()
@@ -107,9 +116,14 @@ def test_when_a_run_restarts_it_resumes_from_its_checkpoint_and_ends_where_an_un
     assert (tmp_path / "restarted" / "checkpoints" / "checkpoint-2").is_dir()
     resumed = run("restarted", 4)
     assert resumed[0]["step"] == 3  # the first report after resuming is the third step
-    unbroken, restarted = adapter_weights(tmp_path / "unbroken"), adapter_weights(tmp_path / "restarted")
+    unbroken, restarted = (
+        adapter_weights(tmp_path / "unbroken"),
+        adapter_weights(tmp_path / "restarted"),
+    )
     assert unbroken.keys() == restarted.keys()
     for name, weights in unbroken.items():
         np.testing.assert_allclose(restarted[name], weights, atol=1e-6, err_msg=name)
-    state = json.loads((tmp_path / "restarted" / "checkpoints" / "checkpoint-4" / "trainer_state.json").read_text())
+    state = json.loads(
+        (tmp_path / "restarted" / "checkpoints" / "checkpoint-4" / "trainer_state.json").read_text()
+    )
     assert state["global_step"] == 4

@@ -9,9 +9,9 @@ import numpy as np
 import onnxruntime
 import pytest
 import torch
-from conftest import TOPICS, trainer_input, write_rows
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from conftest import TOPICS, trainer_input, write_rows
 from kubetune_trainer.classify import train_classifier
 from kubetune_trainer.job import parse_job
 from kubetune_trainer.progress import Reporter
@@ -44,21 +44,33 @@ def single(tiny_bert: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return {"job": job, "artifact": artifact, "adapter": adapter, "metrics": metrics, "sent": sent}
 
 
-def test_when_an_encoder_is_trained_the_result_has_classification_metrics(single: dict[str, Any]) -> None:
+def test_when_an_encoder_is_trained_the_result_has_classification_metrics(
+    single: dict[str, Any],
+) -> None:
     metrics = single["metrics"]
-    assert {"accuracy", "f1_micro", "f1_macro", "roc_auc", "eval_loss", "train_loss"} <= set(metrics)
+    assert {"accuracy", "f1_micro", "f1_macro", "roc_auc", "eval_loss", "train_loss"} <= set(
+        metrics
+    )
     assert all(0 <= metrics[k] <= 1 for k in ("accuracy", "f1_micro", "f1_macro", "roc_auc"))
     losses = [float(r["loss"]) for r in single["sent"] if "loss" in r]
     assert np.mean(losses[-3:]) < np.mean(losses[:3])
 
 
-def test_when_the_classifier_is_exported_the_folder_has_the_encoder_layout(single: dict[str, Any]) -> None:
+def test_when_the_classifier_is_exported_the_folder_has_the_encoder_layout(
+    single: dict[str, Any],
+) -> None:
     folder = single["artifact"].path
-    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.onnx", "tokenizer.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "config.json",
+        "model.onnx",
+        "tokenizer.json",
+    ]
     config = json.loads((folder / "config.json").read_text())
     assert config["id2label"] == {"0": "biology", "1": "maths", "2": "physics"}
     assert config["problem_type"] == "single_label_classification"
-    assert single["artifact"].digest == folder_digest(folder, ["config.json", "model.onnx", "tokenizer.json"])
+    assert single["artifact"].digest == folder_digest(
+        folder, ["config.json", "model.onnx", "tokenizer.json"]
+    )
     assert single["adapter"] is None
 
 
@@ -69,7 +81,11 @@ def test_when_onnx_runtime_runs_the_export_its_logits_match_pytorch(single: dict
     texts = ["prime numbers", "the cell grows and divides into tissue", "energy"]
     batch = tokenizer(texts, padding=True, return_tensors="np")
     session = onnxruntime.InferenceSession(str(folder / "model.onnx"))
-    assert [i.name for i in session.get_inputs()] == ["input_ids", "attention_mask", "token_type_ids"]
+    assert [i.name for i in session.get_inputs()] == [
+        "input_ids",
+        "attention_mask",
+        "token_type_ids",
+    ]
     feeds = {i.name: batch[i.name].astype(np.int64) for i in session.get_inputs()}
     (onnx_logits,) = session.run(["logits"], feeds)
     with torch.no_grad():
@@ -81,8 +97,12 @@ def test_when_onnx_runtime_runs_the_export_its_logits_match_pytorch(single: dict
 def test_when_rows_carry_label_lists_the_model_is_multi_label_with_lora(
     tiny_bert: Path, tmp_path: Path
 ) -> None:
-    rows = [{"text": t, "labels": [topic, "science"]} for topic, texts in TOPICS.items() for t in texts]
-    job = classification_job(tiny_bert, tmp_path, rows * 2, method="lora", lora={"r": 4, "alpha": 8})
+    rows = [
+        {"text": t, "labels": [topic, "science"]} for topic, texts in TOPICS.items() for t in texts
+    ]
+    job = classification_job(
+        tiny_bert, tmp_path, rows * 2, method="lora", lora={"r": 4, "alpha": 8}
+    )
     artifact, _, metrics = train_classifier(job, Reporter(lambda _: None, interval=0))
     config = json.loads((artifact.path / "config.json").read_text())
     assert config["problem_type"] == "multi_label_classification"

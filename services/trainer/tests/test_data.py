@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write_rows
 
+from conftest import write_rows
 from kubetune_trainer.data import Conversation, Labeled, Turn, load_examples, split
 from kubetune_trainer.errors import ExitCode, TrainerError
 
@@ -46,12 +46,16 @@ def test_when_qa_rows_come_from_csv_they_become_question_and_answer_turns(tmp_pa
     assert example == Conversation((Turn("user", "why, though?"), Turn("assistant", "because")))
 
 
-def test_when_text_label_rows_use_labels_lists_or_pipes_they_are_multi_label(tmp_path: Path) -> None:
+def test_when_text_label_rows_use_labels_lists_or_pipes_they_are_multi_label(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "t.csv"
     path.write_text("text,labels\nsome text,b|a\n")
     (example,) = load_examples(path, "text-label").examples
     assert example == Labeled("some text", ("a", "b"), multi=True)
-    single = load_examples(write_rows(tmp_path / "s.jsonl", [{"text": "x", "label": 3}]), "text-label")
+    single = load_examples(
+        write_rows(tmp_path / "s.jsonl", [{"text": "x", "label": 3}]), "text-label"
+    )
     assert single.examples == [Labeled("x", ("3",), multi=False)]
 
 
@@ -69,7 +73,10 @@ def test_when_most_rows_are_bad_the_run_stops_with_exit_code_3(tmp_path: Path) -
     with pytest.raises(TrainerError) as caught:
         load_examples(write_rows(tmp_path / "q.jsonl", rows), "qa")
     assert caught.value.code == ExitCode.DATA
-    assert "2 of 3 rows are not valid qa rows (first: row 2: missing 'question')" in caught.value.message
+    assert (
+        "2 of 3 rows are not valid qa rows (first: row 2: missing 'question')"
+        in caught.value.message
+    )
 
 
 def test_when_the_dataset_has_an_unknown_extension_it_is_a_data_error(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import trainer_input
 
+from conftest import trainer_input
 from kubetune_trainer.errors import ExitCode, TrainerError
 from kubetune_trainer.job import parse_job
 from kubetune_trainer.main import run
@@ -45,14 +45,30 @@ def test_when_the_method_is_qlora_the_optimizer_defaults_to_paged_8bit(tmp_path:
 BAD = [
     ("an unknown method", ["spec", "method"], "dpo", "spec.method is 'dpo'"),
     ("a bad compute dtype", ["computeDtype"], "fp8", "input.computeDtype is 'fp8'"),
-    ("a non-decimal learning rate", ["spec", "hyperparameters", "learningRate"], "fast",
-     "learningRate must be a decimal"),
-    ("an s3 dataset", ["spec", "dataset", "uri"], "s3://bucket/data.jsonl",
-     "s3:// is not supported"),
-    ("text-label data for a causal LM", ["spec", "dataset", "format"], "text-label",
-     "text-label goes with task sequence-classification"),
-    ("onnx output for a causal LM", ["spec", "output", "format"], "onnx",
-     "output format onnx is for sequence-classification"),
+    (
+        "a non-decimal learning rate",
+        ["spec", "hyperparameters", "learningRate"],
+        "fast",
+        "learningRate must be a decimal",
+    ),
+    (
+        "an s3 dataset",
+        ["spec", "dataset", "uri"],
+        "s3://bucket/data.jsonl",
+        "s3:// is not supported",
+    ),
+    (
+        "text-label data for a causal LM",
+        ["spec", "dataset", "format"],
+        "text-label",
+        "text-label goes with task sequence-classification",
+    ),
+    (
+        "onnx output for a causal LM",
+        ["spec", "output", "format"],
+        "onnx",
+        "output format onnx is for sequence-classification",
+    ),
     ("a zero LoRA rank", ["spec", "lora", "r"], 0, "r is 0"),
 ]
 
@@ -88,7 +104,9 @@ def test_when_the_input_file_is_not_json_the_run_exits_2_with_the_reason_in_the_
     assert termination_log.read_text().startswith("InvalidInput (exit 2): the trainer input")
 
 
-def test_when_the_input_file_is_missing_the_run_exits_2(tmp_path: Path, termination_log: Path) -> None:
+def test_when_the_input_file_is_missing_the_run_exits_2(
+    tmp_path: Path, termination_log: Path
+) -> None:
     assert run(tmp_path / "absent.json") == 2
     assert "cannot read the trainer input" in termination_log.read_text()
 

@@ -11,8 +11,8 @@ import bitsandbytes as bnb
 import numpy as np
 import pytest
 import torch
-from conftest import qa_rows, trainer_input, write_rows
 
+from conftest import qa_rows, trainer_input, write_rows
 from kubetune_trainer.causal import load_model, train_causal
 from kubetune_trainer.harness import training_arguments
 from kubetune_trainer.job import Job, parse_job
@@ -23,7 +23,11 @@ from kubetune_trainer.quant import quantization_config
 def qlora_job(base: Path, tmp: Path, dtype: str = "fp16", **quantization: Any) -> Job:
     data = write_rows(tmp / "qa.jsonl", qa_rows())
     document = trainer_input(
-        base, data, tmp / "out", method="qlora", quantization=quantization,
+        base,
+        data,
+        tmp / "out",
+        method="qlora",
+        quantization=quantization,
         hyperparameters={"epochs": 2, "learningRate": "3e-2", "extra": {"ggufType": "f32"}},
     )
     document["computeDtype"] = dtype

@@ -3,13 +3,14 @@ trainer.ts): sent to the run's ConfigMap at a bounded rate, and written to the
 termination message. The TypeScript side validates the same JSON against the contract's
 schemas in services/trainer/test/contract.int.test.ts."""
 
+import hashlib
 import json
 import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -30,8 +31,12 @@ DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?$")
 def test_when_progress_is_serialised_numbers_are_contract_decimals() -> None:
     body = Progress(3, 10, epoch=0.3, loss=2.345678, learning_rate=1.5e-5).to_json(0.0)
     assert body == {
-        "step": 3, "totalSteps": 10, "epoch": "0.3", "loss": "2.34568",
-        "learningRate": "1.5e-05", "time": "1970-01-01T00:00:00Z",
+        "step": 3,
+        "totalSteps": 10,
+        "epoch": "0.3",
+        "loss": "2.34568",
+        "learningRate": "1.5e-05",
+        "time": "1970-01-01T00:00:00Z",
     }
     assert all(DECIMAL.match(body[k]) for k in ("epoch", "loss", "learningRate"))
 
@@ -59,9 +64,9 @@ def test_when_sending_fails_training_goes_on() -> None:
 
 
 class Recorder(BaseHTTPRequestHandler):
-    requests: list[tuple[str, str, dict[str, str], bytes]] = []
+    requests: ClassVar[list[tuple[str, str, dict[str, str], bytes]]] = []
 
-    def do_PATCH(self) -> None:  # noqa: N802 - http.server's naming
+    def do_PATCH(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Recorder.requests.append((self.command, self.path, dict(self.headers), body))
         self.send_response(200)
@@ -89,8 +94,10 @@ def test_when_running_in_a_pod_progress_is_merge_patched_into_the_run_configmap(
 ) -> None:
     (tmp_path / "token").write_text("secret-token\n")
     env = {
-        "KUBETUNE_PROGRESS_CONFIGMAP": "run-exchange", "KUBETUNE_NAMESPACE": "ml",
-        "KUBETUNE_KUBE_API": api, "KUBETUNE_SERVICE_ACCOUNT_DIR": str(tmp_path),
+        "KUBETUNE_PROGRESS_CONFIGMAP": "run-exchange",
+        "KUBETUNE_NAMESPACE": "ml",
+        "KUBETUNE_KUBE_API": api,
+        "KUBETUNE_SERVICE_ACCOUNT_DIR": str(tmp_path),
     }
     target = kube_target(env)
     assert target is not None
@@ -113,7 +120,9 @@ def test_when_the_result_is_built_uris_digests_and_metric_strings_follow_the_con
 ) -> None:
     model = tmp_path / "model.gguf"
     model.write_bytes(b"abc")
-    body = result_json(Artifact(model, "sha256:" + "0" * 64), None, {"eval_loss": 0.5, "x": float("inf")})
+    body = result_json(
+        Artifact(model, "sha256:" + "0" * 64), None, {"eval_loss": 0.5, "x": float("inf")}
+    )
     assert body == {
         "artifact": {"uri": model.as_uri(), "digest": "sha256:" + "0" * 64},
         "metrics": {"eval_loss": "0.5"},
@@ -123,12 +132,13 @@ def test_when_the_result_is_built_uris_digests_and_metric_strings_follow_the_con
 def test_when_a_folder_is_digested_it_matches_sha256sum_lines_in_order(tmp_path: Path) -> None:
     (tmp_path / "a").write_bytes(b"x")
     (tmp_path / "b").write_bytes(b"y")
-    import hashlib
-
     lines = "".join(
         f"{hashlib.sha256(c).hexdigest()}  {n}\n" for n, c in (("a", b"x"), ("b", b"y"))
     )
-    assert folder_digest(tmp_path, ["a", "b"]) == f"sha256:{hashlib.sha256(lines.encode()).hexdigest()}"
+    assert (
+        folder_digest(tmp_path, ["a", "b"])
+        == f"sha256:{hashlib.sha256(lines.encode()).hexdigest()}"
+    )
 
 
 def test_when_the_run_fails_the_termination_message_names_reason_and_code(

@@ -65,7 +65,9 @@ def test_when_an_example_is_tokenized_the_prompt_is_masked_and_the_answer_learne
     assert "".join(tokenizer.decode(learned).split()) == f"grassisgreen{end}theskyisblue{end}"
     first_learned = next(i for i, label in enumerate(labels) if label != IGNORE)
     prompt = tokenizer.decode(ids[1:first_learned])
-    assert prompt.rstrip().endswith("[/INST]" if template == "llama" else "assistant" if template == "chatml" else "")
+    assert prompt.rstrip().endswith(
+        "[/INST]" if template == "llama" else "assistant" if template == "chatml" else ""
+    )
     assert "what colour is grass" in prompt
 
 

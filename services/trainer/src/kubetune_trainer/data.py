@@ -8,7 +8,7 @@ the format is), and the run stops with exit code 3 rather than training on scrap
 import csv
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,7 +120,12 @@ def text_label_row(row: dict[str, Any]) -> Labeled:
     return Labeled(text, (label,))
 
 
-PARSERS = {"alpaca": alpaca_row, "qa": qa_row, "chatml": chatml_row, "text-label": text_label_row}
+PARSERS: dict[str, Callable[[dict[str, Any]], Example]] = {
+    "alpaca": alpaca_row,
+    "qa": qa_row,
+    "chatml": chatml_row,
+    "text-label": text_label_row,
+}
 
 
 def _json_rows(text: str) -> Iterator[Any]:

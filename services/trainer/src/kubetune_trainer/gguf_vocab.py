@@ -26,8 +26,13 @@ class Vocab:
     add_bos: bool
 
 
-def _merge_pairs(raw: list[Any]) -> list[tuple[str, str]]:
-    return [tuple(m.split(" ", 1)) if isinstance(m, str) else (m[0], m[1]) for m in raw]
+def merge_pairs(raw: list[Any]) -> list[tuple[str, str]]:
+    """tokenizer.json merges, written as "a b" strings or as [a, b] pairs."""
+    pairs = []
+    for merge in raw:
+        a, b = merge.split(" ", 1) if isinstance(merge, str) else merge
+        pairs.append((str(a), str(b)))
+    return pairs
 
 
 def _check_spm(document: dict[str, Any]) -> dict[str, Any]:
@@ -61,8 +66,8 @@ def read_vocab(tokenizer_dir: Path) -> Vocab:
     tokens = [""] * (max(ids.values()) + 1)
     for token, index in ids.items():
         tokens[index] = token
-    rank = {}
-    for i, (a, b) in enumerate(_merge_pairs(model.get("merges", []))):
+    rank: dict[str, int] = {}
+    for i, (a, b) in enumerate(merge_pairs(model.get("merges", []))):
         rank.setdefault(a + b, i)
     unk = model.get("unk_token")
     config = _tokenizer_config(tokenizer_dir)

@@ -6,9 +6,9 @@ on the given texts with the `tokenizers` library; the weights are random (seeded
 """
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import torch
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
@@ -20,6 +20,8 @@ from transformers import (
     LlamaForCausalLM,
     PreTrainedTokenizerFast,
 )
+
+from .gguf_vocab import merge_pairs
 
 LLAMA_SPECIALS = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"]
 BYTES = [f"<0x{b:02X}>" for b in range(256)]
@@ -41,7 +43,7 @@ def _spm_bpe(texts: Sequence[str], vocab_size: int) -> Tokenizer:
     vocab = {token: i for i, token in enumerate(LLAMA_SPECIALS + BYTES + pieces)}
     model = models.BPE(
         vocab=vocab,
-        merges=[tuple(m) for m in _merges(learned["merges"])],
+        merges=merge_pairs(learned["merges"]),
         unk_token="<unk>",
         byte_fallback=True,
         fuse_unk=True,
@@ -63,10 +65,6 @@ def _spm_bpe(texts: Sequence[str], vocab_size: int) -> Tokenizer:
         single="<s> $A", pair="<s> $A <s> $B", special_tokens=[("<s>", 1)]
     )
     return tokenizer
-
-
-def _merges(raw: list[Any]) -> list[tuple[str, str]]:
-    return [tuple(m.split(" ")) if isinstance(m, str) else (m[0], m[1]) for m in raw]
 
 
 def make_tiny_llama(out: Path, texts: Sequence[str], seed: int = 0, vocab_size: int = 400) -> Path:
@@ -139,3 +137,18 @@ def make_tiny_bert(out: Path, texts: Sequence[str], seed: int = 0, vocab_size: i
     BertModel(config).save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+def main(argv: list[str]) -> int:
+    """python -m kubetune_trainer.tiny llama|bert <out-folder> <texts.txt>"""
+    if len(argv) != 3 or argv[0] not in ("llama", "bert"):
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    texts = [line for line in Path(argv[2]).read_text(encoding="utf-8").splitlines() if line]
+    make = make_tiny_llama if argv[0] == "llama" else make_tiny_bert
+    make(Path(argv[1]), texts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
