@@ -13,6 +13,7 @@ from transformers import AutoTokenizer
 
 from conftest import qa_rows, trainer_input, write_rows
 from kubetune_trainer.causal import train_causal
+from kubetune_trainer.errors import ExitCode, TrainerError
 from kubetune_trainer.job import parse_job
 from kubetune_trainer.progress import Reporter
 from kubetune_trainer.result import digest_of
@@ -127,3 +128,27 @@ def test_when_a_run_restarts_it_resumes_from_its_checkpoint_and_ends_where_an_un
         (tmp_path / "restarted" / "checkpoints" / "checkpoint-4" / "trainer_state.json").read_text()
     )
     assert state["global_step"] == 4
+
+
+def test_when_no_answer_fits_in_max_seq_length_the_run_stops_with_a_data_error(
+    tiny_llama: Path, tmp_path: Path
+) -> None:
+    long_question = [{"question": "what colour is the sky " * 20, "answer": "blue"}] * 4
+    data = write_rows(tmp_path / "qa.jsonl", long_question)
+    job = parse_job(
+        trainer_input(tiny_llama, data, tmp_path / "out", hyperparameters={"maxSeqLength": 16})
+    )
+    with pytest.raises(TrainerError) as caught:
+        train_causal(job, Reporter(lambda _: None, interval=0))
+    assert caught.value.code == ExitCode.DATA
+    assert "maxSeqLength 16" in caught.value.message
+
+
+def test_when_the_libraries_refuse_the_lora_targets_the_run_is_an_input_error(
+    tiny_llama: Path, tmp_path: Path
+) -> None:
+    job = job_for(tiny_llama, tmp_path, "out", lora={"targetModules": ["q_proj", "lm_head"]})
+    with pytest.raises(TrainerError) as caught:
+        train_causal(job, Reporter(lambda _: None, interval=0))
+    assert caught.value.code == ExitCode.INVALID_INPUT
+    assert "lm_head" in caught.value.message

@@ -167,3 +167,13 @@ def test_when_predictions_are_scored_the_metrics_match_hand_computed_values() ->
 def test_when_scores_tie_auc_counts_half() -> None:
     assert auc(np.array([True, False]), np.array([0.5, 0.5])) == 0.5
     assert auc(np.array([True, False, True]), np.array([0.2, 0.4, 0.9])) == 0.5
+
+
+def test_when_the_pod_has_no_token_progress_falls_back_to_the_log(tmp_path: Path) -> None:
+    env = {
+        "KUBETUNE_PROGRESS_CONFIGMAP": "run-exchange",
+        "KUBETUNE_NAMESPACE": "ml",
+        "KUBETUNE_KUBE_API": "http://127.0.0.1:9",
+        "KUBETUNE_SERVICE_ACCOUNT_DIR": str(tmp_path / "absent"),
+    }
+    assert kube_target(env) is None

@@ -86,6 +86,12 @@ def build_trainer(job: Job, reporter: Reporter, cuda: bool) -> tuple[Any, Any, A
     train_rows, eval_rows = split(loaded.examples, job.validation_split, job.hyper.seed)
     train_set = tokenized(job, tokenizer, [r for r in train_rows if isinstance(r, Conversation)])
     eval_set = tokenized(job, tokenizer, [r for r in eval_rows if isinstance(r, Conversation)])
+    if len(train_set) == 0:
+        raise TrainerError(
+            ExitCode.DATA,
+            f"no training row keeps an answer token within maxSeqLength "
+            f"{job.hyper.max_seq_length}; raise it or shorten the prompts",
+        )
     model = load_model(job, cuda)
     arguments = training_arguments(
         job,
@@ -94,15 +100,19 @@ def build_trainer(job: Job, reporter: Reporter, cuda: bool) -> tuple[Any, Any, A
         eval_strategy="epoch" if len(eval_set) else "no",
         activation_checkpointing_kwargs={"use_reentrant": False},
     )
-    callback = ProgressCallback(reporter)
-    trainer = SFTTrainer(
-        model=model,
-        args=SFTConfig(**arguments),
-        train_dataset=train_set,
-        eval_dataset=eval_set if len(eval_set) else None,
-        processing_class=tokenizer,
-        callbacks=[callback],
-    )
+    try:
+        trainer = SFTTrainer(
+            model=model,
+            args=SFTConfig(**arguments),
+            train_dataset=train_set,
+            eval_dataset=eval_set if len(eval_set) else None,
+            processing_class=tokenizer,
+            callbacks=[ProgressCallback(reporter)],
+        )
+    except ValueError as error:  # the libraries' own checks of the settings
+        raise TrainerError(
+            ExitCode.INVALID_INPUT, f"the training settings are not accepted: {error}"
+        ) from error
     return trainer, tokenizer, eval_set
 
 

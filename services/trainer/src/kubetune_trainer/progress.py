@@ -99,7 +99,13 @@ def kube_target(env: dict[str, str]) -> KubeTarget | None:
             return None
         api = f"https://{host}:{port}"
     ca = account / "ca.crt"
-    token = (account / "token").read_text().strip()
+    try:
+        token = (account / "token").read_text().strip()
+    except OSError as error:
+        print(
+            f"trainer: no service-account token, progress goes to the log: {error}", file=sys.stderr
+        )
+        return None
     return KubeTarget(api, namespace, name, token, str(ca) if ca.exists() else None)
 
 
