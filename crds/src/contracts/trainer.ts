@@ -30,6 +30,22 @@ export const TRAINER_ENV = {
  */
 export const PROGRESS_KEY = "progress.json";
 
+/**
+ * Exit codes the trainer ends with when it fails for a known reason, and the
+ * FineTuneJob reason each becomes. 1 (or any other code) is an unexpected error.
+ */
+export const TRAINER_EXIT_REASONS = {
+  2: "InvalidInput",
+  3: "InvalidDataset",
+  4: "BaseModelUnavailable",
+  5: "UnsupportedDevice",
+  6: "GPUOutOfMemory",
+  7: "ExportFailed",
+} as const;
+
+/** Exit codes a retry cannot fix: the Job fails at once instead of using its backoff. */
+export const TRAINER_FATAL_EXIT_CODES = [2, 3, 4, 5] as const;
+
 export const TrainerInput = Struct(
   {
     fineTuneJob: BoundedString(253, { description: "Name of the FineTuneJob." }),

@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ClassifyResponse, TrainerResult } from "@kubetune/api";
 import {
+  TRAINER_EXIT_REASONS,
   formatErrors,
   trainerProgressSchema,
   trainerResultSchema,
@@ -21,6 +22,7 @@ import {
   alpacaPrompt,
   corpusLines,
   jsonl,
+  python,
   pythonModule,
   runTrainer,
   scratch,
@@ -118,6 +120,25 @@ function expectContractProgress(run: TrainerRun): void {
   const last = run.progress.at(-1) as { step: number; totalSteps: number };
   expect(last.step).toBe(last.totalSteps);
 }
+
+describe("the trainer's exit codes", () => {
+  it("when the trainer names a failure, its code and reason are the contract's", async () => {
+    const script =
+      "import json; from kubetune_trainer.errors import REASONS; " +
+      "print(json.dumps({int(k): v for k, v in REASONS.items() if k != 1}))";
+    expect(JSON.parse(await python(["-c", script]))).toEqual(TRAINER_EXIT_REASONS);
+  });
+
+  it("when the input is invalid, the process exits 2 and says why in the termination message", async () => {
+    const dir = await scratch();
+    const run = await runTrainer(
+      { fineTuneJob: "bad", version: "v1", computeDtype: "fp16", spec: {} },
+      dir,
+    );
+    expect(run.code).toBe(2);
+    expect(run.message).toBe("InvalidInput (exit 2): spec.method must be a non-empty string");
+  });
+});
 
 describe("a sequence-classification run", () => {
   let dir: string;

@@ -14,13 +14,13 @@ import { promisify } from "node:util";
 const TRAINER_DIR = join(import.meta.dirname, "..");
 const run = promisify(execFile);
 
-let python: Promise<string> | undefined;
+let interpreter: Promise<string> | undefined;
 /** The trainer's venv (created on first use on this machine, minutes; cached after). */
-export function trainerPython(): Promise<string> {
-  python ??= run("bash", [join(TRAINER_DIR, "scripts", "venv.sh")], {
+function trainerPython(): Promise<string> {
+  interpreter ??= run("bash", [join(TRAINER_DIR, "scripts", "venv.sh")], {
     maxBuffer: 1 << 20,
   }).then(({ stdout }) => stdout.trim());
-  return python;
+  return interpreter;
 }
 
 const pythonEnv = (): NodeJS.ProcessEnv => ({
@@ -31,17 +31,18 @@ const pythonEnv = (): NodeJS.ProcessEnv => ({
   TOKENIZERS_PARALLELISM: "false",
 });
 
-/** Runs `python -m kubetune_trainer.<module> ...args` and returns its stdout. */
-export async function pythonModule(module: string, args: readonly string[]): Promise<string> {
-  const { stdout } = await run(
-    await trainerPython(),
-    ["-m", `kubetune_trainer.${module}`, ...args],
-    {
-      env: pythonEnv(),
-      maxBuffer: 16 << 20,
-    },
-  );
+/** Runs the trainer's python with `args` (the trainer on its path); returns stdout. */
+export async function python(args: readonly string[]): Promise<string> {
+  const { stdout } = await run(await trainerPython(), [...args], {
+    env: pythonEnv(),
+    maxBuffer: 16 << 20,
+  });
   return stdout;
+}
+
+/** `python -m kubetune_trainer.<module> ...args`; returns stdout. */
+export function pythonModule(module: string, args: readonly string[]): Promise<string> {
+  return python(["-m", `kubetune_trainer.${module}`, ...args]);
 }
 
 export async function scratch(): Promise<string> {
