@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from gguf import GGUFReader
+from gguf import GGMLQuantizationType, GGUFReader
 from safetensors.numpy import load_file
 from transformers import AutoTokenizer
 
-from conftest import qa_rows, trainer_input, write_rows
+from conftest import QA, qa_rows, trainer_input, write_rows
 from kubetune_trainer.causal import train_causal
 from kubetune_trainer.errors import ExitCode, TrainerError
+from kubetune_trainer.export_gguf import write_model_gguf
 from kubetune_trainer.job import parse_job
 from kubetune_trainer.progress import Reporter
 from kubetune_trainer.result import digest_of
@@ -152,3 +153,39 @@ def test_when_the_libraries_refuse_the_lora_targets_the_run_is_an_input_error(
         train_causal(job, Reporter(lambda _: None, interval=0))
     assert caught.value.code == ExitCode.INVALID_INPUT
     assert "lm_head" in caught.value.message
+
+
+def test_when_a_chatml_dataset_is_fully_fine_tuned_to_safetensors_the_model_folder_is_the_artifact(
+    tiny_llama: Path, tmp_path: Path
+) -> None:
+    rows = [
+        {"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
+        for q, a in QA
+    ]
+    data = write_rows(tmp_path / "chat.jsonl", rows * 2)
+    document = trainer_input(
+        tiny_llama,
+        data,
+        tmp_path / "out",
+        method="full",
+        dataset={"format": "chatml"},
+        output={"format": "safetensors"},
+    )
+    del document["spec"]["lora"]
+    sent: list[dict[str, Any]] = []
+    artifact, adapter, _ = train_causal(parse_job(document), Reporter(sent.append, interval=0))
+    assert adapter is None
+    assert artifact.path == tmp_path / "out" / "model"
+    assert artifact.digest == digest_of(artifact.path)
+    assert (artifact.path / "model.safetensors").exists()
+    assert sent[-1]["step"] == sent[-1]["totalSteps"] > 0
+
+
+def test_when_gguf_type_is_q8_0_the_matrices_are_quantized_and_the_norms_stay_f32(
+    tiny_llama: Path, tmp_path: Path
+) -> None:
+    out = write_model_gguf(tiny_llama, tmp_path / "model.gguf", "q8_0")
+    types = {t.name: t.tensor_type for t in GGUFReader(str(out)).tensors}
+    assert types["blk.0.attn_q.weight"] == GGMLQuantizationType.Q8_0
+    assert types["blk.0.attn_norm.weight"] == GGMLQuantizationType.F32
+    assert GGUFReader(str(out)).fields["general.file_type"].contents() == 7
