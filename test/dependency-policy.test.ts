@@ -83,4 +83,22 @@ describe("dependency policy", () => {
     expect(installedVersions("tokenizers")).toEqual(["0.23.2"]);
     expect(lock.packages["node_modules/tokenizers"]?.hasInstallScript).toBeUndefined();
   });
+  it("when the trainer's Python environment is built, every package in its lock is pinned exactly and the requirements agree", () => {
+    const read = (file: string) =>
+      readFileSync(join(root, "services", "trainer", file), "utf8")
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !line.startsWith("#"));
+    const locked = new Map(
+      read("requirements.lock").map((line) => line.split("==") as [string, string]),
+    );
+    for (const [name, version] of locked)
+      expect({ name, version }).toEqual({
+        name,
+        version: expect.stringMatching(/^\d[\w.]*$/) as string,
+      });
+    for (const line of read("requirements.txt")) {
+      const [name, version] = line.split("==");
+      expect({ name, version: locked.get(name ?? "") }).toEqual({ name, version });
+    }
+  });
 });
