@@ -12,7 +12,7 @@ import { POOL_LABEL } from "../cluster/src/nodes.js";
 import { modelsDir } from "../support/artifact-server.js";
 import { createNamespace, loadKubeConfig } from "../support/kube.js";
 import { MEDIUM_MS, POLL_MS } from "../support/timeouts.js";
-import { WEB_PORT, clientPod, clientResult, webDeployment } from "./workloads.js";
+import { WEB_PORT, runClient, webDeployment } from "./workloads.js";
 
 let kc: KubeConfig;
 let core: CoreV1Api;
@@ -49,18 +49,6 @@ async function readyWebPods(): Promise<V1Pod[]> {
   );
 }
 
-async function runClient(name: string, script: string) {
-  await core.createNamespacedPod({ namespace, body: clientPod(name, script) });
-  let result: ReturnType<typeof clientResult>;
-  await expect
-    .poll(async () => {
-      result = clientResult(await core.readNamespacedPod({ name, namespace }));
-      return result?.phase;
-    }, poll)
-    .toBeDefined();
-  return result;
-}
-
 describe("the real node", () => {
   it("when the cluster starts, registers as a cpu pool node that KWOK does not manage", async () => {
     const node = await core.readNode({ name: REAL_NODE_NAME });
@@ -87,6 +75,8 @@ describe("the real node", () => {
     await expect.poll(async () => (await readyWebPods()).length, poll).toBe(1);
 
     const result = await runClient(
+      core,
+      namespace,
       "dns-client",
       `wget -q -O - http://web.${namespace}.svc.cluster.local/`,
     );
@@ -125,6 +115,8 @@ describe("the real node", () => {
     const digest = createHash("sha256").update(readFileSync(file)).digest("hex");
 
     const result = await runClient(
+      core,
+      namespace,
       "artifact-client",
       `wget -q -O /tmp/artifact ${base}/${path} && sha256sum /tmp/artifact`,
     );

@@ -1,6 +1,8 @@
 // Objects the real-node suites create: busybox (the toolbox image) web servers and
 // one-shot client pods whose answer comes back as their termination message.
-import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Api, V1Deployment, V1Pod } from "@kubernetes/client-node";
+import { expect } from "vitest";
+import { MEDIUM_MS, POLL_MS } from "../support/timeouts.js";
 import { TOOLBOX_IMAGE } from "../cluster/src/node/images.js";
 import { realNodePlacement } from "../cluster/src/node/manifests.js";
 
@@ -64,4 +66,20 @@ export function clientResult(pod: V1Pod): { phase: string; message: string } | u
   if (phase !== "Succeeded" && phase !== "Failed") return undefined;
   const message = pod.status?.containerStatuses?.[0]?.state?.terminated?.message ?? "";
   return { phase, message: message.trim() };
+}
+
+/** Runs `script` in a new client pod of `namespace` and waits for its result. */
+export async function runClient(core: CoreV1Api, namespace: string, name: string, script: string) {
+  await core.createNamespacedPod({ namespace, body: clientPod(name, script) });
+  let result: ReturnType<typeof clientResult>;
+  await expect
+    .poll(
+      async () => {
+        result = clientResult(await core.readNamespacedPod({ name, namespace }));
+        return result?.phase;
+      },
+      { timeout: MEDIUM_MS, interval: POLL_MS },
+    )
+    .toBeDefined();
+  return result;
 }

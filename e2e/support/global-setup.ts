@@ -19,6 +19,8 @@ declare module "vitest" {
     clusterLogDir: string;
     /** The harness artifact server on the real node's network; empty without a real node. */
     artifactBaseUrl: string;
+    /** The real node's containerd socket, to import images into; empty without one. */
+    containerdSocket: string;
   }
 }
 
@@ -33,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("kubeconfig", kubeconfig);
     project.provide("clusterLogDir", "");
     project.provide("artifactBaseUrl", "");
+    project.provide("containerdSocket", "");
     return async () => {};
   }
   const { state } = await startCluster({
@@ -50,6 +53,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ? await startArtifactServer(modelsDir(), state.realNode.gateway)
     : undefined;
   project.provide("artifactBaseUrl", artifacts?.url ?? "");
+  project.provide("containerdSocket", state.realNode?.containerdSocket ?? "");
   return async () => {
     await artifacts?.close();
     if (process.env.KUBETUNE_KEEP_CLUSTER === "true") {
