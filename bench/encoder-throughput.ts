@@ -2,7 +2,10 @@
 // the same model, threads and documents in the same run (the ceiling), and against
 // Python onnxruntime; micro-batched against unbatched; memory for a 20,000-token document.
 //
-//   npm run bench:encoder -- [--seconds 3] [--threads 1] [--model <dir>]
+//   npm run bench:encoder -- [--seconds 3] [--threads 1] [--model <dir> | --shape distilbert]
+//
+// By default it runs the project's own small model; `--shape distilbert` runs a
+// DistilBERT-shaped one with random weights (the class of model the service is for).
 //
 // The service runs as its own process on 127.0.0.1; the load generator is this process.
 import type { ChildProcess } from "node:child_process";
@@ -13,7 +16,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ensureModels } from "../services/encoder/model-maker/ensure-models.js";
+import {
+  ensureDistilbertShapeModel,
+  ensureModels,
+} from "../services/encoder/model-maker/ensure-models.js";
 import type { Figures } from "./encoder-peers.js";
 import { bareLoop, documentsOf, pythonLoop, stats } from "./encoder-peers.js";
 
@@ -22,6 +28,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "3" },
     threads: { type: "string", default: "1" },
     model: { type: "string" },
+    shape: { type: "string", default: "project" },
   },
 });
 const seconds = Number(values.seconds);
@@ -146,7 +153,14 @@ const row = (name: string, f: Figures, ratio?: string) => {
 };
 const ratio = (a: number, b: number, what: string) => `${(a / b).toFixed(2)}× ${what}`;
 
-const modelDir = values.model ?? (await ensureModels()).single;
+async function chosenModel(): Promise<string> {
+  if (values.model !== undefined) return values.model;
+  if (values.shape === "distilbert") return ensureDistilbertShapeModel();
+  if (values.shape === "project") return (await ensureModels()).single;
+  throw new Error(`--shape must be project or distilbert, not ${values.shape}`);
+}
+
+const modelDir = await chosenModel();
 const scratch = mkdtempSync(join(tmpdir(), "encoder-bench-"));
 console.log(`model ${modelDir}; ${threads} intra-op thread(s); ${seconds} s per measurement\n`);
 const batched = await startService(modelDir, "--max-batch-size", "8", "--max-wait-ms", "1");

@@ -41,6 +41,11 @@ describe("dependency policy", () => {
     for (const version of installedVersions("node-llama-cpp")) expect(version).toBe("3.21.1");
   });
 
+  it("when undici is installed directly, it is 7.x (8.x requires Node 22)", () => {
+    const direct = lock.packages["node_modules/undici"];
+    expect(direct?.version?.split(".")[0]).toBe("7");
+  });
+
   it("keeps typescript on 6.0 (7.x has no compiler API for typescript-eslint)", () => {
     expect(installedVersions("typescript").map(majorMinor)).toEqual([[6, 0]]);
   });
@@ -77,5 +82,23 @@ describe("dependency policy", () => {
   it("keeps tokenizers (the native binding) at 0.23.2, which carries its binaries and runs no install script", () => {
     expect(installedVersions("tokenizers")).toEqual(["0.23.2"]);
     expect(lock.packages["node_modules/tokenizers"]?.hasInstallScript).toBeUndefined();
+  });
+  it("when the trainer's Python environment is built, every package in its lock is pinned exactly and the requirements agree", () => {
+    const read = (file: string) =>
+      readFileSync(join(root, "services", "trainer", file), "utf8")
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !line.startsWith("#"));
+    const locked = new Map(
+      read("requirements.lock").map((line) => line.split("==") as [string, string]),
+    );
+    for (const [name, version] of locked)
+      expect({ name, version }).toEqual({
+        name,
+        version: expect.stringMatching(/^\d[\w.]*$/) as string,
+      });
+    for (const line of read("requirements.txt")) {
+      const [name, version] = line.split("==");
+      expect({ name, version: locked.get(name ?? "") }).toEqual({ name, version });
+    }
   });
 });

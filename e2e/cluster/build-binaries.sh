@@ -11,8 +11,8 @@
 # release tarballs and images cannot be downloaded, but Go modules can.
 #
 # Usage: build-binaries.sh [component...]
-#   Components default to the six above; kubelet and kube-proxy can be named
-#   too. A cached binary is reused when its --version output matches the
+#   Components default to the six above; kubelet, kube-proxy and coredns (the
+#   real node's, go/coredns/go.mod pins CoreDNS) can be named too. A cached binary is reused when its --version output matches the
 #   pinned version, otherwise it is (re)built. Progress goes to stderr; stdout
 #   gets one NAME=path line per component, for `eval "$(build-binaries.sh)"`:
 #   KUBETUNE_KUBE_APISERVER, KUBETUNE_KUBE_CONTROLLER_MANAGER,
@@ -56,6 +56,7 @@ module_info() { # dir module@version field(Time|Hash)
 # Version pins, read from the wrapper modules' go.mod files.
 K8S_VERSION="$(cd "${HERE}/go/kubernetes" && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
 ETCD_VERSION="$(cd "${HERE}/go/etcd" && go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
+COREDNS_VERSION="$(cd "${HERE}/go/coredns" && go list -m -f '{{.Version}}' github.com/coredns/coredns)"
 
 # Stamp what `kube-apiserver --version`, `kubectl version` and /version
 # report (k8s.io/component-base/version; unstamped they say v0.0.0-master).
@@ -92,6 +93,7 @@ expected_version() {
   case "$1" in
     etcd) echo "etcd Version: ${ETCD_VERSION#v}" ;;
     kwok) echo "kwok version ${KWOK_VERSION}" ;;
+    coredns) echo "CoreDNS-${COREDNS_VERSION#v}" ;;
     kubectl) echo "Client Version: ${K8S_VERSION}" ;;
     *) echo "Kubernetes ${K8S_VERSION}" ;;
   esac
@@ -99,6 +101,7 @@ expected_version() {
 
 version_of() { # binary
   case "$(basename "$1")" in
+    coredns) "$1" -version 2>&1 || true ;;
     kubectl) "$1" version --client 2>&1 || true ;;
     *) "$1" --version 2>&1 || true ;;
   esac
@@ -112,6 +115,7 @@ cached_path() {
   case "$1" in
     etcd) echo "${BIN_CACHE}/etcd-${ETCD_VERSION}/etcd" ;;
     kwok) echo "${BIN_CACHE}/kwok-${KWOK_VERSION}/kwok" ;;
+    coredns) echo "${BIN_CACHE}/coredns-${COREDNS_VERSION}/coredns" ;;
     *) echo "${BIN_CACHE}/kubernetes-${K8S_VERSION}/$1" ;;
   esac
 }
@@ -125,6 +129,14 @@ build() { # component output
     etcd)
       (cd "${HERE}/go/etcd" && "${NICE[@]}" go build "${GO_BUILD_FLAGS[@]}" \
         -ldflags "$(etcd_ldflags)" -o "${tmp}" go.etcd.io/etcd/server/v3)
+      ;;
+    coredns)
+      # Static (CGO_ENABLED=0): it runs in an image that holds nothing else.
+      local commit
+      commit="$(module_info "${HERE}/go/coredns" "github.com/coredns/coredns@${COREDNS_VERSION}" Hash)"
+      (cd "${HERE}/go/coredns" && "${NICE[@]}" go build "${GO_BUILD_FLAGS[@]}" \
+        -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=${commit:-unknown}" \
+        -o "${tmp}" github.com/coredns/coredns)
       ;;
     kwok)
       # kwok is a normal Go command without replace directives, so
@@ -182,11 +194,11 @@ if ((${#components[@]} == 0)); then
   components=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
 fi
 
-log "versions: kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, kwok ${KWOK_VERSION}; cache ${BIN_CACHE}"
+log "versions: kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}, kwok ${KWOK_VERSION}, coredns ${COREDNS_VERSION}; cache ${BIN_CACHE}"
 total_start=${SECONDS}
 for c in "${components[@]}"; do
   case "${c}" in
-    kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy | etcd | kwok) ;;
+    kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy | etcd | kwok | coredns) ;;
     *) log "unknown component '${c}'"; exit 2 ;;
   esac
   path="$(resolve "${c}")"

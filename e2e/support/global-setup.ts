@@ -9,6 +9,7 @@ import type { TestProject } from "vitest/node";
 import { parseAllDocuments } from "yaml";
 import { startCluster, stopCluster } from "../cluster/src/cluster.js";
 import { REPO_ROOT } from "../cluster/src/paths.js";
+import { modelsDir, startArtifactServer } from "./artifact-server.js";
 import { applyObject, loadKubeConfig } from "./kube.js";
 
 declare module "vitest" {
@@ -16,6 +17,10 @@ declare module "vitest" {
     kubeconfig: string;
     /** Component logs, printed when a test fails; empty for an existing cluster. */
     clusterLogDir: string;
+    /** The harness artifact server on the real node's network; empty without a real node. */
+    artifactBaseUrl: string;
+    /** The real node's containerd socket, to import images into; empty without one. */
+    containerdSocket: string;
   }
 }
 
@@ -29,6 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await installCrds(kubeconfig);
     project.provide("kubeconfig", kubeconfig);
     project.provide("clusterLogDir", "");
+    project.provide("artifactBaseUrl", "");
+    project.provide("containerdSocket", "");
     return async () => {};
   }
   const { state } = await startCluster({
@@ -42,7 +49,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   project.provide("kubeconfig", state.kubeconfig);
   project.provide("clusterLogDir", join(state.dir, "logs"));
+  const artifacts = state.realNode
+    ? await startArtifactServer(modelsDir(), state.realNode.gateway)
+    : undefined;
+  project.provide("artifactBaseUrl", artifacts?.url ?? "");
+  project.provide("containerdSocket", state.realNode?.containerdSocket ?? "");
   return async () => {
+    await artifacts?.close();
     if (process.env.KUBETUNE_KEEP_CLUSTER === "true") {
       console.error(
         `[cluster] kept running (KUBETUNE_KEEP_CLUSTER=true): npm run cluster:down -- --name ${CLUSTER_NAME}`,

@@ -3,7 +3,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, inject } from "vitest";
-import { tail } from "../cluster/src/cluster.js";
+import { tail } from "../cluster/src/component.js";
 
 afterEach(({ task }) => {
   const dir = inject("clusterLogDir");

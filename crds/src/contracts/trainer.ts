@@ -30,6 +30,22 @@ export const TRAINER_ENV = {
  */
 export const PROGRESS_KEY = "progress.json";
 
+/**
+ * Exit codes the trainer ends with when it fails for a known reason, and the
+ * FineTuneJob reason each becomes. 1 (or any other code) is an unexpected error.
+ */
+export const TRAINER_EXIT_REASONS = {
+  2: "InvalidInput",
+  3: "InvalidDataset",
+  4: "BaseModelUnavailable",
+  5: "UnsupportedDevice",
+  6: "GPUOutOfMemory",
+  7: "ExportFailed",
+} as const;
+
+/** Exit codes a retry cannot fix: the Job fails at once instead of using its backoff. */
+export const TRAINER_FATAL_EXIT_CODES = [2, 3, 4, 5] as const;
+
 export const TrainerInput = Struct(
   {
     fineTuneJob: BoundedString(253, { description: "Name of the FineTuneJob." }),
@@ -48,6 +64,7 @@ export const TrainerProgress = Struct(
     totalSteps: Int64({ description: "Optimizer steps planned.", minimum: 0 }),
     epoch: Type.Optional(Decimal({ description: "Fractional epoch reached." })),
     loss: Type.Optional(Decimal({ description: "Latest training loss." })),
+    learningRate: Type.Optional(Decimal({ description: "Learning rate of the latest step." })),
     time: Timestamp({ description: "When the trainer wrote this report." }),
   },
   { description: "Progress the trainer writes to its run's ConfigMap (PROGRESS_KEY)." },

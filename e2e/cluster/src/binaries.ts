@@ -17,26 +17,35 @@ export const COMPONENTS = [
 export type Component = (typeof COMPONENTS)[number];
 export type Binaries = Record<Component, string>;
 
+/** The real node's binaries (node/), built only when a cluster runs one. */
+export const NODE_COMPONENTS = ["kubelet", "kube-proxy", "coredns"] as const;
+export type NodeBinaries = Record<(typeof NODE_COMPONENTS)[number], string>;
+
 const envName = (component: string) => `KUBETUNE_${component.toUpperCase().replaceAll("-", "_")}`;
 
 /** Parses the script's `KUBETUNE_<NAME>=<path>` lines. */
-export function parseBinaryPaths(stdout: string): Binaries {
+export function parseBinaryPaths<const K extends string = Component>(
+  stdout: string,
+  components: readonly K[] = COMPONENTS as unknown as readonly K[],
+): Record<K, string> {
   const lines = new Map(
     stdout
       .split("\n")
       .map((line) => line.trim().split("="))
       .filter((parts): parts is [string, string] => parts.length === 2),
   );
-  const missing = COMPONENTS.filter((c) => !lines.get(envName(c)));
+  const missing = components.filter((c) => !lines.get(envName(c)));
   if (missing.length > 0)
     throw new Error(`build-binaries.sh did not report: ${missing.join(", ")}`);
-  return Object.fromEntries(COMPONENTS.map((c) => [c, lines.get(envName(c))])) as Binaries;
+  return Object.fromEntries(components.map((c) => [c, lines.get(envName(c))])) as Record<K, string>;
 }
 
 /** Builds what is missing (progress goes to our stderr) and returns every binary's path. */
-export async function resolveBinaries(): Promise<Binaries> {
+export async function resolveBinaries<const K extends string = Component>(
+  components: readonly K[] = COMPONENTS as unknown as readonly K[],
+): Promise<Record<K, string>> {
   const script = join(CLUSTER_SOURCE_DIR, "build-binaries.sh");
-  const child = spawn("bash", [script, ...COMPONENTS], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn("bash", [script, ...components], { stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -48,5 +57,5 @@ export async function resolveBinaries(): Promise<Binaries> {
       `building the control-plane binaries failed (exit ${code}); is Go installed? see the log above`,
     );
   }
-  return parseBinaryPaths(stdout);
+  return parseBinaryPaths(stdout, components);
 }

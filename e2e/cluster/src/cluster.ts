@@ -1,5 +1,6 @@
 // Starts and stops one local cluster: etcd → kube-apiserver → kube-controller-manager →
-// kube-scheduler → KWOK, then the simulated nodes and kubetune's CRDs.
+// kube-scheduler → KWOK, then the simulated nodes and kubetune's CRDs, then (unless opted
+// out) the real kubelet node of node/.
 import {
   closeSync,
   existsSync,
@@ -20,6 +21,9 @@ import {
   schedulerArgs,
 } from "./components.js";
 import { kubectlFor } from "./kubectl.js";
+import { releaseRealNode } from "./node/machine-lock.js";
+import { reserveRealNode, startRealNode } from "./node/start.js";
+import { stopRealNode } from "./node/stop.js";
 import type { ClusterFiles, Ports } from "./layout.js";
 import { PORT_NAMES, clusterFiles } from "./layout.js";
 import { readLayout } from "./nodes.js";
@@ -27,9 +31,10 @@ import { CLUSTER_SOURCE_DIR, REPO_ROOT, clusterDir } from "./paths.js";
 import { freePorts } from "./ports.js";
 import { prepareClusterDir } from "./prepare.js";
 import type { TlsOptions } from "./probe.js";
-import { answersOk, waitUntil } from "./probe.js";
-import { startDetached, stopProcess } from "./processes.js";
-import type { ClusterState, RunningComponent } from "./state.js";
+import type { ComponentPlan } from "./component.js";
+import { startComponent } from "./component.js";
+import { stopProcess } from "./processes.js";
+import type { ClusterState } from "./state.js";
 import { isRunning, readState, writeState } from "./state.js";
 
 export interface StartOptions {
@@ -38,15 +43,19 @@ export interface StartOptions {
   layoutFile?: string;
   /** KWOK configuration (stages); default e2e/cluster/kwok/kwok.yaml. */
   kwokConfigFile?: string;
+  /** Start the real (kubelet) node too; default true unless KUBETUNE_REAL_NODE=false. */
+  realNode?: boolean;
   log?: (line: string) => void;
+}
+
+export function realNodeWanted(option: boolean | undefined): boolean {
+  return option ?? process.env.KUBETUNE_REAL_NODE !== "false";
 }
 
 export interface StartResult {
   state: ClusterState;
   alreadyRunning: boolean;
 }
-
-const READY_TIMEOUT_MS = 60_000;
 
 export async function startCluster(options: StartOptions): Promise<StartResult> {
   const files = clusterFiles(clusterDir(options.name));
@@ -60,6 +69,12 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
     });
   mkdirSync(dirname(files.dir), { recursive: true });
   const release = acquireLock(files);
+  try {
+    if (realNodeWanted(options.realNode)) reserveRealNode(options.name, files.dir);
+  } catch (error) {
+    release();
+    throw error;
+  }
   try {
     // Nothing of an earlier cluster runs any more (a reboot, a failed start): start afresh.
     rmSync(files.dir, { recursive: true, force: true });
@@ -86,6 +101,8 @@ function checkExisting(state: ClusterState): ClusterState {
 /** After a failed start: stop what did start, keep the logs for whoever reads the error. */
 async function stopStarted(files: ClusterFiles): Promise<void> {
   const state = readState(files.state);
+  if (state?.realNode) await stopNode(state, files);
+  releaseRealNode(files.dir);
   for (const component of [...(state?.components ?? [])].reverse()) {
     if (isRunning(component)) await stopProcess(component.pid);
   }
@@ -131,6 +148,7 @@ async function bootstrap(
     kubeconfig: files.kubeconfig("admin"),
     server,
     ports,
+    kubectl: binaries.kubectl,
     components: [],
     startedAt: new Date(started).toISOString(),
   };
@@ -140,17 +158,13 @@ async function bootstrap(
     log(`started ${plan.name} (pid ${state.components.at(-1)?.pid})`);
   }
   await provision(binaries, files, nodesFile, log);
+  if (realNodeWanted(options.realNode)) {
+    const kubectl = kubectlFor(binaries.kubectl, files.kubeconfig("admin"));
+    await startRealNode({ files, state, kubectl, contextName: `kubetune-${options.name}`, log });
+  }
   state.readySeconds = Math.round((Date.now() - started) / 100) / 10;
   writeState(files.state, state);
   return state;
-}
-
-interface ComponentPlan {
-  name: string;
-  binary: string;
-  args: string[];
-  healthUrl: string;
-  tls?: TlsOptions;
 }
 
 function componentPlans(files: ClusterFiles, ports: Ports, binaries: Binaries): ComponentPlan[] {
@@ -207,29 +221,6 @@ function adminTls(files: ClusterFiles): TlsOptions {
   };
 }
 
-async function startComponent(
-  plan: ComponentPlan,
-  state: ClusterState,
-  files: ClusterFiles,
-): Promise<void> {
-  const logFile = files.log(plan.name);
-  const pid = startDetached({ name: plan.name, binary: plan.binary, args: plan.args, logFile });
-  const component: RunningComponent = { name: plan.name, pid, binary: plan.binary, logFile };
-  state.components.push(component);
-  writeState(files.state, state);
-  try {
-    await waitUntil(plan.name, () => answersOk(plan.healthUrl, plan.tls), {
-      timeoutMs: READY_TIMEOUT_MS,
-      stillRunning: () => isRunning(component),
-    });
-  } catch (error) {
-    throw new Error(
-      `${(error as Error).message}\n--- last lines of ${logFile}:\n${tail(logFile, 30)}`,
-      { cause: error },
-    );
-  }
-}
-
 async function provision(
   binaries: Binaries,
   files: ClusterFiles,
@@ -251,19 +242,22 @@ async function provision(
   log("kubetune CRDs are installed");
 }
 
-export function tail(file: string, lines: number): string {
-  if (!existsSync(file)) return "(no log)";
-  return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-}
-
 /** Stops exactly the recorded processes, newest first, then removes the cluster's directory. */
 export async function stopCluster(name: string): Promise<ClusterState | undefined> {
   const files = clusterFiles(clusterDir(name));
   const state = readState(files.state);
   if (!state) return undefined;
+  if (state.realNode) await stopNode(state, files);
   for (const component of [...state.components].reverse()) {
     if (isRunning(component)) await stopProcess(component.pid);
   }
   rmSync(files.dir, { recursive: true, force: true });
   return state;
+}
+
+/** Stops the real node while the API server still runs, so its pods can be drained. */
+async function stopNode(state: ClusterState, files: ClusterFiles): Promise<void> {
+  const kubectl = state.kubectl ? kubectlFor(state.kubectl, files.kubeconfig("admin")) : undefined;
+  const problems = await stopRealNode(state, files, kubectl);
+  for (const problem of problems) console.error(`[cluster] real node cleanup: ${problem}`);
 }

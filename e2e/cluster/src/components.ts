@@ -38,6 +38,11 @@ export function apiServerArgs(files: ClusterFiles, ports: Ports): string[] {
     `--service-account-signing-key-file=${files.serviceAccountKey}`,
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
     "--allow-privileged=true",
+    // The real node's kubelet (logs, exec); simulated nodes have none to call.
+    `--kubelet-client-certificate=${files.kubeletClientCert}`,
+    `--kubelet-client-key=${files.kubeletClientKey}`,
+    // Node names resolve nowhere here; the real node's InternalIP is its bridge address.
+    "--kubelet-preferred-address-types=InternalIP,Hostname",
     "--profiling=false",
     // Endpoints may not hold a loopback address, so the reconciler for the `kubernetes`
     // Service could only log errors; nothing in this cluster reaches the API that way.

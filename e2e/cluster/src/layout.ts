@@ -41,6 +41,8 @@ export function clusterFiles(dir: string) {
     apiServerKey: join(pki, "apiserver.key"),
     serviceAccountKey: join(pki, "sa.key"),
     serviceAccountPub: join(pki, "sa.pub"),
+    kubeletClientCert: join(pki, "apiserver-kubelet-client.crt"),
+    kubeletClientKey: join(pki, "apiserver-kubelet-client.key"),
     kubeconfig: (client: string) => join(dir, `${client}.kubeconfig`),
     log: (component: string) => join(dir, "logs", `${component}.log`),
     kwokConfig: join(dir, "kwok.yaml"),

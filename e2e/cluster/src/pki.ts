@@ -5,6 +5,7 @@
 import "reflect-metadata";
 import { webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
+import { REAL_NODE_NAME } from "./node/plan.js";
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -26,7 +27,15 @@ export interface ClusterPki {
   serviceAccount: { publicKey: string; privateKey: string };
 }
 
-export type ClientName = "admin" | "controller-manager" | "scheduler" | "kwok";
+export type ClientName =
+  | "admin"
+  | "controller-manager"
+  | "scheduler"
+  | "kwok"
+  | "kubelet"
+  | "kube-proxy"
+  | "coredns"
+  | "apiserver-kubelet-client";
 
 /** CN is the user, O the groups; the two system identities are bound by default RBAC roles. */
 const CLIENT_SUBJECTS: Record<ClientName, string> = {
@@ -34,6 +43,12 @@ const CLIENT_SUBJECTS: Record<ClientName, string> = {
   "controller-manager": "CN=system:kube-controller-manager",
   scheduler: "CN=system:kube-scheduler",
   kwok: "CN=kwok-controller, O=system:masters",
+  // The real node (node/): its kubelet is bound to the system:node role by name.
+  kubelet: `CN=system:node:${REAL_NODE_NAME}, O=system:nodes`,
+  "kube-proxy": "CN=system:kube-proxy",
+  coredns: "CN=kubetune:coredns",
+  // The API server's identity towards kubelets (logs, exec).
+  "apiserver-kubelet-client": "CN=kube-apiserver-kubelet-client, O=system:masters",
 };
 
 /** Names the API server answers to: loopback, and the in-cluster Service's names and IP. */

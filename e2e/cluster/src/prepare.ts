@@ -10,7 +10,15 @@ import { nodeObjects } from "./nodes.js";
 import type { ClientName } from "./pki.js";
 import { createClusterPki } from "./pki.js";
 
-const CLIENTS: ClientName[] = ["admin", "controller-manager", "scheduler", "kwok"];
+const CLIENTS: ClientName[] = [
+  "admin",
+  "controller-manager",
+  "scheduler",
+  "kwok",
+  "kubelet",
+  "kube-proxy",
+  "coredns",
+];
 
 export interface PrepareInput {
   files: ClusterFiles;
@@ -32,6 +40,8 @@ export async function prepareClusterDir(input: PrepareInput): Promise<{ nodesFil
   writeFileSync(files.apiServerKey, pki.apiServer.privateKey, secret);
   writeFileSync(files.serviceAccountKey, pki.serviceAccount.privateKey, secret);
   writeFileSync(files.serviceAccountPub, pki.serviceAccount.publicKey);
+  writeFileSync(files.kubeletClientCert, pki.clients["apiserver-kubelet-client"].certificate);
+  writeFileSync(files.kubeletClientKey, pki.clients["apiserver-kubelet-client"].privateKey, secret);
   for (const client of CLIENTS) {
     const kubeconfig = renderKubeconfig({
       server: input.server,

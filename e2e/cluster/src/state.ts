@@ -16,10 +16,23 @@ export interface ClusterState {
   kubeconfig: string;
   server: string;
   ports: Ports;
+  /** The cluster's kubectl, for cluster:down (draining the real node). */
+  kubectl?: string;
   components: RunningComponent[];
   startedAt: string;
   /** Seconds from the start of `cluster:up` to a ready cluster. */
   readySeconds?: number;
+  /** The real (kubelet) node, when the cluster runs one; see node/. */
+  realNode?: RealNodeState;
+}
+
+export interface RealNodeState {
+  nodeName: string;
+  bridge: string;
+  gateway: string;
+  podCidr: string;
+  /** containerd's socket, for importing images (`npm run cluster:import`). */
+  containerdSocket: string;
 }
 
 export function readState(file: string): ClusterState | undefined {

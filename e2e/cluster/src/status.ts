@@ -24,6 +24,11 @@ export function describeCluster(state: ClusterState): string {
     `Cluster "${state.name}" (${state.server}), started ${state.startedAt}, ready in ${state.readySeconds ?? "?"}s`,
     ...rows,
     `  total RSS ${total} MiB`,
+    ...(state.realNode
+      ? [
+          `  real node ${state.realNode.nodeName}: bridge ${state.realNode.bridge} (${state.realNode.gateway}), pods on ${state.realNode.podCidr}, containerd ${state.realNode.containerdSocket}`,
+        ]
+      : []),
     `export KUBECONFIG=${state.kubeconfig}`,
   ].join("\n");
 }

@@ -215,6 +215,23 @@ describe("FineTuneJob on the local cluster", () => {
     ).toContain("use a pool with more GPU memory");
   });
 
+  it("when the trainer refuses its input (exit 2), fails at once with InvalidInput and its message", async () => {
+    const annotations = {
+      "sim.kubetune.io/fail-after": "1s",
+      "sim.kubetune.io/exit-code": "2",
+      "sim.kubetune.io/termination-message": "InvalidInput (exit 2): spec.method is 'dpo'",
+    };
+    await submit("refused", { backoffLimit: 2, trainer: { podAnnotations: annotations } });
+
+    await expect.poll(() => condition("refused", "Failed"), poll).toBe("True/InvalidInput");
+    const ready = (await read("refused")).status?.conditions?.find((c) => c.type === "Ready");
+    expect(ready?.message).toBe("InvalidInput (exit 2): spec.method is 'dpo'");
+    const pods = await kc
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace, labelSelector: "kubetune.io/finetunejob=refused" });
+    expect(pods.items).toHaveLength(1); // the pod failure policy spent no retries
+  });
+
   it("when the trainer reports progress, shows it in status with percent and ETA", async () => {
     await expect.poll(() => condition("contract", "Running"), poll).toBe("True/Training");
     const started = (await read("contract")).status?.startTime ?? new Date().toISOString();

@@ -100,3 +100,18 @@ export async function ensureModels(): Promise<ProjectModels> {
     });
   return { single: await build("single"), multi: await build("multi") };
 }
+
+/**
+ * A DistilBERT-shaped classifier with random weights and the single-label model's
+ * tokenizer and labels (distilbert_shape.py says why): benchmarks only, built on demand,
+ * never by `npm run models`.
+ */
+export async function ensureDistilbertShapeModel(): Promise<string> {
+  const like = (await ensureModels()).single;
+  const root = join(cacheDir(), "models", hashFiles([...MODEL_INPUTS, "distilbert_shape.py"]));
+  return buildOnce(join(root, "distilbert-shape"), async (dir) => {
+    console.error(`[models] writing a DistilBERT-shaped benchmark model into ${dir}`);
+    const script = join(MODEL_MAKER_DIR, "distilbert_shape.py");
+    await run(await ensurePython(), [script, "--like", like, "--out", dir]);
+  });
+}

@@ -12,6 +12,7 @@ describe("parseConfig", () => {
       host: "127.0.0.1",
       threads: 1,
       maxBatchSize: 8,
+      maxBatchTokens: 4096,
       windowTokens: 512,
       overlap: 0.25,
       aggregation: "vote",

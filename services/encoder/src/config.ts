@@ -28,6 +28,9 @@ const DEFAULTS = {
   port: "8080",
   threads: "1",
   "max-batch-size": "8",
+  // 8 windows of 512 tokens: the whole default batch. Lower it for large models, whose
+  // activation memory per padded token is larger (the service README has figures).
+  "max-batch-tokens": "4096",
   "max-wait-ms": "0",
   "window-tokens": "512",
   overlap: "0.25",
@@ -48,7 +51,7 @@ const FLAGS = Object.fromEntries(
 );
 
 export const USAGE = `usage: encoder --model <dir|file://…|http(s)://…> [--digest sha256:…] [--name N] [--model-version V]
-  [--host 127.0.0.1] [--port 8080] [--threads 1] [--max-batch-size 8] [--max-wait-ms 0]
+  [--host 127.0.0.1] [--port 8080] [--threads 1] [--max-batch-size 8] [--max-batch-tokens 4096] [--max-wait-ms 0]
   [--window-tokens 512] [--overlap 0.25] [--aggregation vote|mean] [--threshold 0.5]
   [--max-body-bytes N] [--max-documents N] [--require-model]
 Every flag can also be set as KUBETUNE_ENCODER_<FLAG> (e.g. KUBETUNE_ENCODER_MAX_BATCH_SIZE).`;
@@ -105,6 +108,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
     port: number("port", get("port"), { min: 0, max: 65535 }),
     threads: number("threads", get("threads"), { min: 1, max: 64 }),
     maxBatchSize: number("max-batch-size", get("max-batch-size"), { min: 1, max: 256 }),
+    maxBatchTokens: number("max-batch-tokens", get("max-batch-tokens"), {
+      min: 8,
+      max: 1024 * 1024,
+    }),
     maxWaitMs: number("max-wait-ms", get("max-wait-ms"), { min: 0, max: 1000, integer: false }),
     windowTokens: number("window-tokens", get("window-tokens"), { min: 8, max: 8192 }),
     overlap: number("overlap", get("overlap"), { min: 0, max: 0.9, integer: false }),

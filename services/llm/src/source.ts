@@ -15,18 +15,42 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** Parses `sha256:<hex>` into the hex digits. */
+export function parseDigest(digest: string): string {
+  const hex = DIGEST.exec(digest)?.[1];
+  if (!hex) throw new Error(`digest must look like sha256:<64 hex digits>, got "${digest}"`);
+  return hex;
+}
+
+/** A fetch that names the URI and the cause when the server cannot be reached at all. */
+async function fetchOrExplain(uri: string): Promise<Response> {
+  try {
+    return await fetch(uri);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const reason =
+      cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : cause;
+    throw new Error(`cannot reach ${uri}: ${String(reason)}`, { cause: error });
+  }
+}
+
+/** Streams the http(s) `uri` into the file `target` (whose folder must exist). */
+export async function download(uri: string, target: string): Promise<void> {
+  const response = await fetchOrExplain(uri);
+  if (!response.ok || !response.body)
+    throw new Error(`fetching ${uri} failed: HTTP ${response.status}`);
+  await pipeline(Readable.fromWeb(response.body), createWriteStream(target));
+}
+
 async function fetchOnce(uri: string, cacheDir: string): Promise<string> {
   const target = join(
     cacheDir,
     `${createHash("sha256").update(uri).digest("hex").slice(0, 32)}.gguf`,
   );
   if (existsSync(target)) return target;
-  const response = await fetch(uri);
-  if (!response.ok || !response.body)
-    throw new Error(`fetching ${uri} failed: HTTP ${response.status}`);
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${target}.partial-${process.pid}`;
-  await pipeline(Readable.fromWeb(response.body), createWriteStream(partial));
+  await download(uri, partial);
   renameSync(partial, target);
   return target;
 }
@@ -37,9 +61,7 @@ export async function resolveSource(
   digest: string | undefined,
   cacheDir: string,
 ): Promise<string> {
-  const expected = digest === undefined ? undefined : DIGEST.exec(digest)?.[1];
-  if (digest !== undefined && !expected)
-    throw new Error(`digest must look like sha256:<64 hex digits>, got "${digest}"`);
+  const expected = digest === undefined ? undefined : parseDigest(digest);
   const path = /^https?:\/\//.test(uri)
     ? await fetchOnce(uri, cacheDir)
     : uri.startsWith("file://")

@@ -36,6 +36,12 @@ export const FineTuneJobReasons = {
   DeadlineExceeded: "DeadlineExceeded",
   BackoffLimitExceeded: "BackoffLimitExceeded",
   ImagePullFailure: "ImagePullFailure",
+  // The trainer's own failures, by exit code (contracts/trainer.ts TRAINER_EXIT_REASONS).
+  InvalidInput: "InvalidInput",
+  InvalidDataset: "InvalidDataset",
+  BaseModelUnavailable: "BaseModelUnavailable",
+  UnsupportedDevice: "UnsupportedDevice",
+  ExportFailed: "ExportFailed",
 } as const;
 
 export const fineTuneJobCrd = defineCrd({

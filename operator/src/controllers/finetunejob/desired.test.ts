@@ -77,6 +77,17 @@ describe("desiredObjects", () => {
     expect(env).toContainEqual({ name: "KUBETUNE_PROGRESS_CONFIGMAP", value: "ftj-a-trainer" });
   });
 
+  it("when the trainer exits with a code a retry cannot fix, the Job fails at once", () => {
+    const { job } = render(makeFineTuneJob().obj());
+
+    expect(job.spec?.podFailurePolicy?.rules).toEqual([
+      {
+        action: "FailJob",
+        onExitCodes: { containerName: "trainer", operator: "In", values: [2, 3, 4, 5] },
+      },
+    ]);
+  });
+
   it("when the spec sets limits, image and pod metadata, passes them through", () => {
     const ftj = makeFineTuneJob()
       .spec({

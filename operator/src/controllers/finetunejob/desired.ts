@@ -9,7 +9,7 @@ import type {
   V1ServiceAccount,
 } from "@kubernetes/client-node";
 import type { FineTuneJob, GpuPool, TrainerInput } from "@kubetune/api";
-import { TRAINER_ENV, TRAINER_INPUT_PATH } from "@kubetune/api";
+import { TRAINER_ENV, TRAINER_FATAL_EXIT_CODES, TRAINER_INPUT_PATH } from "@kubetune/api";
 import type { ComputeDtype } from "./placement.js";
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
@@ -153,6 +153,19 @@ function trainingJob(
     metadata,
     spec: {
       backoffLimit: spec.backoffLimit ?? 2,
+      // Bad input, data or base model, or a missing device: a retry would fail the same way.
+      podFailurePolicy: {
+        rules: [
+          {
+            action: "FailJob",
+            onExitCodes: {
+              containerName: "trainer",
+              operator: "In",
+              values: [...TRAINER_FATAL_EXIT_CODES],
+            },
+          },
+        ],
+      },
       ...(spec.activeDeadlineSeconds ? { activeDeadlineSeconds: spec.activeDeadlineSeconds } : {}),
       template: {
         metadata: podMetadata(input.ftj),

@@ -1,7 +1,7 @@
 // What the training Job's state means for the run: scheduled or not (with the
 // scheduler's own words), running, succeeded, or failed for a stable, documented reason.
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
-import { FineTuneJobReasons } from "@kubetune/api";
+import { FineTuneJobReasons, TRAINER_EXIT_REASONS } from "@kubetune/api";
 
 export interface Verdict {
   reason: string;
@@ -65,6 +65,8 @@ export function failure(
     };
   }
   const last = terminations.at(-1);
+  const known = trainerFailure(last);
+  if (known) return known;
   const detail = last
     ? `; last exit code ${last.exitCode}${last.message ? `: ${last.message}` : ""}`
     : "";
@@ -72,6 +74,15 @@ export function failure(
     reason: FineTuneJobReasons.BackoffLimitExceeded,
     message: `the training pod failed ${pods.length} time(s)${detail}`,
   };
+}
+
+/** A failure the trainer named by its exit code; its termination message says why. */
+function trainerFailure(
+  last: { exitCode: number; message?: string } | undefined,
+): Verdict | undefined {
+  if (!last || !(last.exitCode in TRAINER_EXIT_REASONS)) return undefined;
+  const reason = TRAINER_EXIT_REASONS[last.exitCode as keyof typeof TRAINER_EXIT_REASONS];
+  return { reason, message: last.message ?? `the trainer exited with code ${last.exitCode}` };
 }
 
 /** The termination message of a succeeded Job's pod: the trainer's result JSON. */

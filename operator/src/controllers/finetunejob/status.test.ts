@@ -162,6 +162,29 @@ describe("computeStatus", () => {
       want: { Failed: "True/BackoffLimitExceeded", Ready: "False/BackoffLimitExceeded" },
     },
     {
+      name: "a trainer that refused its input (exit 2)",
+      observed: {
+        job: job([{ type: "Failed", reason: "PodFailurePolicy" }]),
+        pods: [
+          pod(
+            {
+              phase: "Failed",
+              containerStatuses: [
+                trainerStatus({
+                  terminated: {
+                    exitCode: 2,
+                    message: "InvalidInput (exit 2): spec.method is 'dpo'",
+                  },
+                }),
+              ],
+            },
+            "t4-xlarge-0",
+          ),
+        ],
+      },
+      want: { Failed: "True/InvalidInput", Ready: "False/InvalidInput" },
+    },
+    {
       name: "a trainer image that cannot be pulled",
       observed: {
         job: job(),

@@ -26,7 +26,8 @@ describe("fetchOutcome", () => {
     ["a fetch still running", [pod(undefined)], "pending"],
     ["a fetch that exited 0", [pod(0)], "verified"],
     ["one pod verified beside one failing", [pod(0), pod(1)], "verified"],
-    ["a fetch that exited 3", [pod(3, "sha256 abc != def")], "DigestMismatch"],
+    ["a fetch that exited 4", [pod(4, "sha256 abc != def")], "DigestMismatch"],
+    ["a fetch that exited 3 (not fetched)", [pod(3, "HTTP 404")], "ArtifactUnreachable"],
     ["a fetch that exited 1 and now backs off", [pod(1, "HTTP 404", true)], "ArtifactUnreachable"],
   ])("when %s, reports %s", (_situation, pods, want) => {
     const outcome = fetchOutcome(pods);
@@ -35,7 +36,7 @@ describe("fetchOutcome", () => {
   });
 
   it("when the digest does not match, quotes the fetch's own message", () => {
-    const outcome = fetchOutcome([pod(3, "sha256 abc != def")]);
+    const outcome = fetchOutcome([pod(4, "sha256 abc != def")]);
 
     expect(outcome).toMatchObject({ message: expect.stringContaining("sha256 abc != def") });
   });

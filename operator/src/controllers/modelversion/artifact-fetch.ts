@@ -18,8 +18,8 @@ export function fetchArtifactCommand(uri: string, digest: string | undefined, de
   return ["node", "fetch-artifact.js", "--uri", uri, ...sha, "--dest", dest];
 }
 
-/** Exit code of the fetch entry when the bytes did not match the digest (anything else non-zero: unreachable). */
-export const DIGEST_MISMATCH_EXIT_CODE = 3;
+/** Exit code of the fetch entry when the bytes did not match the digest (docs/images.md: 2 bad arguments, 3 not fetched). */
+export const DIGEST_MISMATCH_EXIT_CODE = 4;
 
 export const FETCH_CONTAINERS = { artifact: "fetch-artifact", adapter: "fetch-adapter" } as const;
 

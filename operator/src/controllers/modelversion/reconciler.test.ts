@@ -78,7 +78,7 @@ describe("reconcileModelVersion", () => {
           initContainerStatuses: [
             {
               name: "fetch-artifact",
-              state: { terminated: { exitCode: 3, message: "sha256 00 != ab" } },
+              state: { terminated: { exitCode: 4, message: "sha256 00 != ab" } },
             },
           ],
         },

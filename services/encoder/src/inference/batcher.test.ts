@@ -88,3 +88,52 @@ describe("MicroBatcher without a wait", () => {
     expect(batches).toEqual([[1, 2]]);
   });
 });
+
+describe("MicroBatcher with a token budget", () => {
+  it("when a token budget is set, a batch stops before batch size × longest item would exceed it", async () => {
+    const { batches, run } = recordingRunner(5);
+    const batcher = new MicroBatcher(run, {
+      maxBatchSize: 8,
+      maxBatchTokens: 100,
+      tokensOf: (n: number) => n,
+      maxWaitMs: 20,
+    });
+
+    await Promise.all([40, 50, 10, 60, 30].map((n) => batcher.submit(n)));
+
+    // [40, 50]: 2 × 50 = 100 fits; adding 10 keeps 3 × 50 = 150 over. [10, 60] would be 120.
+    expect(batches).toEqual([[40, 50], [10], [60], [30]]);
+  });
+
+  it("when one item alone exceeds the token budget, it still runs, by itself", async () => {
+    const { batches, run } = recordingRunner();
+    const batcher = new MicroBatcher(run, {
+      maxBatchSize: 8,
+      maxBatchTokens: 100,
+      tokensOf: (n: number) => n,
+      maxWaitMs: 20,
+    });
+
+    const outs = await Promise.all([500, 5].map((n) => batcher.submit(n)));
+
+    expect(outs).toEqual([1000, 10]);
+    expect(batches).toEqual([[500], [5]]);
+  });
+
+  it("when items are short, the batch size limit still applies under a large token budget", async () => {
+    const { batches, run } = recordingRunner(5);
+    const batcher = new MicroBatcher(run, {
+      maxBatchSize: 3,
+      maxBatchTokens: 10_000,
+      tokensOf: (n: number) => n,
+      maxWaitMs: 20,
+    });
+
+    await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.submit(n)));
+
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+  });
+});

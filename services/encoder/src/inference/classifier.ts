@@ -19,6 +19,8 @@ export interface InferenceSettings {
   /** Multi-label models: a label is predicted at or above this probability. */
   threshold: number;
   maxBatchSize: number;
+  /** Bounds a run's batch size × longest window (its padded size), and so its memory. */
+  maxBatchTokens: number;
   maxWaitMs: number;
 }
 
@@ -35,6 +37,7 @@ interface WindowItem {
 export class Classifier {
   readonly plan: WindowPlan;
   private readonly batcher: MicroBatcher<WindowItem, Float32Array>;
+  private readonly windowsInFlight: number;
 
   constructor(
     private readonly model: LoadedModel,
@@ -46,8 +49,16 @@ export class Classifier {
     this.plan = planWindows(windowTokens, prefix.length + suffix.length, settings.overlap);
     this.batcher = new MicroBatcher((items) => this.runBatch(items), {
       maxBatchSize: settings.maxBatchSize,
+      maxBatchTokens: settings.maxBatchTokens,
+      tokensOf: (item) => item.ids.length,
       maxWaitMs: settings.maxWaitMs,
     });
+    // A long document has at most one batch of windows in flight (bounded memory): as many
+    // full windows as one batch may hold.
+    this.windowsInFlight = Math.max(
+      1,
+      Math.min(settings.maxBatchSize, Math.floor(settings.maxBatchTokens / windowTokens)),
+    );
   }
 
   get queueDepth(): number {
@@ -97,7 +108,7 @@ export class Classifier {
       chunk.push(
         this.batcher.submit({ ids: [...prefix, ...ids.slice(start, end), ...suffix], link }),
       );
-      if (chunk.length >= this.settings.maxBatchSize) await drain();
+      if (chunk.length >= this.windowsInFlight) await drain();
     }
     await drain();
     this.observer.document(ids.length, tally.windows);

@@ -36,15 +36,32 @@ export function parseDigest(digest: string): string {
   return digest;
 }
 
+/** A fetch that names the URL and the cause when the server cannot be reached at all. */
+export async function fetchOrExplain(url: URL): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const reason =
+      cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : cause;
+    throw new Error(`cannot reach ${url.href}: ${String(reason)}`, { cause: error });
+  }
+}
+
+/** Fetches the folder's files from an http(s) base URL into the existing folder `dir`. */
+export async function downloadFolder(base: string, dir: string): Promise<void> {
+  const root = base.endsWith("/") ? base : `${base}/`;
+  for (const name of MODEL_FILES) {
+    const response = await fetchOrExplain(new URL(name, root));
+    if (!response.ok) throw new Error(`fetching ${name} from ${root}: HTTP ${response.status}`);
+    await writeFile(join(dir, name), Buffer.from(await response.arrayBuffer()));
+  }
+}
+
 async function download(base: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "kubetune-encoder-model-"));
-  const root = base.endsWith("/") ? base : `${base}/`;
   try {
-    for (const name of MODEL_FILES) {
-      const response = await fetch(new URL(name, root));
-      if (!response.ok) throw new Error(`fetching ${name} from ${root}: HTTP ${response.status}`);
-      await writeFile(join(dir, name), Buffer.from(await response.arrayBuffer()));
-    }
+    await downloadFolder(base, dir);
     return dir;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });

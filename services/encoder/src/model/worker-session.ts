@@ -23,7 +23,18 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const WORKER = new URL("./session-worker.mjs", import.meta.url);
+/**
+ * The worker's entry file beside the module that starts it. Run from source (tsx, vitest)
+ * the module is a .ts file and the entry is session-worker.mjs, which registers tsx in
+ * the new thread first; in a bundle (the container image) the module is bundled
+ * JavaScript and the entry is the bundled session-worker.js in the same folder.
+ */
+export function workerEntry(moduleUrl: string): URL {
+  const source = new URL(moduleUrl).pathname.endsWith(".ts");
+  return new URL(source ? "./session-worker.mjs" : "./session-worker.js", moduleUrl);
+}
+
+const WORKER = workerEntry(import.meta.url);
 
 export function createWorkerSession(
   modelFile: string,

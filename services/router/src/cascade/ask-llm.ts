@@ -29,7 +29,7 @@ export async function askLlm(
         timeoutMs: cascade.timeoutMs,
       },
     );
-    const raw = await readAll(response, LLM_RESPONSE_LIMIT);
+    const raw = await readAll(response.body, LLM_RESPONSE_LIMIT);
     if (response.statusCode !== 200) return { error: `LLM answered ${response.statusCode}` };
     return checkAnswer(raw, documents.length);
   } catch (error) {

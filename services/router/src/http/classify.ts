@@ -86,8 +86,8 @@ export async function handleClassify(
     { label: variant.name, endpoints: variant.endpoints },
     upstream,
   );
-  const raw = await readAll(response, RESPONSE_BODY_LIMIT);
-  const answer = parseClassifyResponse(raw, response.statusCode ?? 0, request.documents.length);
+  const raw = await readAll(response.body, RESPONSE_BODY_LIMIT);
+  const answer = parseClassifyResponse(raw, response.statusCode, request.documents.length);
   const budget = deps.budgets.for(table);
   if (!budget) {
     sendJson(exchange.res, 200, answer, exchange.routedHeaders());

@@ -23,11 +23,11 @@ export function sendMirror(
   const ctx = { table, pool: deps.pool, metrics: deps.metrics, trace: exchange.trace.context };
   callVariant(ctx, { label: shadow.name, endpoints: shadow.endpoints }, upstream).then(
     ({ response }) => {
-      response.on("error", () => {});
-      response.once("end", () => {
-        record(response.statusCode ?? 0);
+      response.body.on("error", () => {});
+      response.body.once("end", () => {
+        record(response.statusCode);
       });
-      response.resume();
+      response.body.resume();
     },
     () => {
       record(0);

@@ -12,13 +12,14 @@ export function relayStream(exchange: Exchange, answer: Answer): void {
   const { res } = exchange;
   const headers: OutgoingHttpHeaders = endToEndHeaders(response.headers);
   const length = response.headers["content-length"];
-  if (length !== undefined) headers["content-length"] = length;
-  res.writeHead(response.statusCode ?? 502, exchange.addRoutedHeaders(headers));
+  if (typeof length === "string") headers["content-length"] = length;
+  res.writeHead(response.statusCode, exchange.addRoutedHeaders(headers));
   const isEventStream = String(response.headers["content-type"]).startsWith("text/event-stream");
   // Not stream.pipeline: it would destroy the client response before the error event.
-  response.pipe(res);
-  response.once("error", (error) => {
-    response.unpipe(res);
+  const { body } = response;
+  body.pipe(res);
+  body.once("error", (error) => {
+    body.unpipe(res);
     if (res.writableEnded || res.destroyed) return;
     if (isEventStream) {
       res.end(`data: ${JSON.stringify({ error: `backend stream failed: ${error.message}` })}\n\n`);
@@ -27,7 +28,7 @@ export function relayStream(exchange: Exchange, answer: Answer): void {
     }
   });
   res.once("close", () => {
-    if (!response.complete) response.destroy();
+    if (!body.readableEnded) body.destroy();
   });
 }
 

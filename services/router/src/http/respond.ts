@@ -68,7 +68,7 @@ const HOP_BY_HOP = new Set([
 
 /** Headers worth forwarding, either way: everything but hop-by-hop and length. */
 export function endToEndHeaders(
-  headers: IncomingMessage["headers"],
+  headers: Readonly<Record<string, string | string[] | undefined>>,
 ): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {

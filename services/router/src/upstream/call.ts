@@ -2,13 +2,12 @@
 // of the same variant only when the request cannot have reached the first one, feeds the
 // breakers, and records the upstream latency and a client span for each attempt.
 import type { Context } from "@opentelemetry/api";
-import type { IncomingMessage } from "node:http";
 import type { Table } from "../config/compile.js";
 import type { RouterMetrics } from "../metrics.js";
 import { endSpan, startUpstreamSpan } from "../tracing.js";
 import type { Endpoint, EndpointPool } from "./endpoints.js";
 import { UpstreamError } from "./errors.js";
-import type { UpstreamRequest } from "./send.js";
+import type { UpstreamRequest, UpstreamResponse } from "./send.js";
 import { send } from "./send.js";
 
 export interface Target {
@@ -25,7 +24,7 @@ export interface CallContext {
 }
 
 export interface Answer {
-  readonly response: IncomingMessage;
+  readonly response: UpstreamResponse;
   readonly endpoint: string;
 }
 
@@ -66,7 +65,7 @@ async function attempt(
   target: Target,
   endpoint: Endpoint,
   upstream: UpstreamRequest,
-): Promise<IncomingMessage> {
+): Promise<UpstreamResponse> {
   // Written into the shared headers: each attempt injects and sends synchronously, before
   // any other attempt (a retry, the mirror) can run.
   const span = startUpstreamSpan(
@@ -79,10 +78,11 @@ async function attempt(
   const { route } = ctx.table;
   try {
     const response = await send(endpoint, upstream);
-    const code = response.statusCode ?? 0;
+    const code = response.statusCode;
     if (code >= 500) ctx.pool.failure(endpoint.base, ctx.table.breaker);
     else ctx.pool.success(endpoint.base);
-    response.once("close", () => {
+    // "close" follows the body's end, or its destruction when the client went away.
+    response.body.once("close", () => {
       ctx.metrics.observeUpstream(route, target.label, code, started);
       endSpan(span, code);
     });

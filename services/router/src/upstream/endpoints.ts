@@ -1,19 +1,18 @@
 // Connection pools and circuit breakers per endpoint base URL. They outlive routing tables:
 // a reload that keeps an endpoint keeps its warm keep-alive connections and its breaker.
-import { Agent } from "node:http";
+import { Pool } from "undici";
 import type { BreakerSettings } from "./breaker.js";
 import { CircuitBreaker } from "./breaker.js";
 
 interface EndpointState {
-  readonly url: URL;
-  readonly agent: Agent;
+  readonly connections: Pool;
   readonly breaker: CircuitBreaker;
 }
 
 export interface Endpoint {
   readonly base: string;
-  readonly url: URL;
-  readonly agent: Agent;
+  /** Keep-alive connections to the endpoint (undici: see ADR 0006 for why not node:http). */
+  readonly connections: Pool;
 }
 
 export class EndpointPool {
@@ -26,10 +25,10 @@ export class EndpointPool {
     let state = this.states.get(base);
     if (!state) {
       state = {
-        url: new URL(base),
-        // Idle sockets are closed before node:http servers' 5 s keep-alive timeout, so a
-        // pooled socket is rarely reused just as the backend closes it.
-        agent: new Agent({ keepAlive: true, maxFreeSockets: 256, timeout: 4_000 }),
+        // Idle sockets are closed before node:http servers' 5 s keep-alive timeout (undici
+        // also honours a shorter Keep-Alive hint), so a pooled socket is rarely reused just
+        // as the backend closes it.
+        connections: new Pool(base, { keepAliveTimeout: 4_000, keepAliveMaxTimeout: 4_000 }),
         breaker: new CircuitBreaker(this.now),
       };
       this.states.set(base, state);
@@ -45,7 +44,7 @@ export class EndpointPool {
       const state = this.state(base);
       if (!state.breaker.available()) continue;
       this.cursor = (this.cursor + i + 1) % 1_000_000;
-      return { base, url: state.url, agent: state.agent };
+      return { base, connections: state.connections };
     }
     return undefined;
   }
@@ -59,21 +58,19 @@ export class EndpointPool {
   }
 
   /**
-   * Forgets endpoints no table names any more. Only their idle sockets are closed: a
-   * request still in flight on one finishes, and its socket then idles out.
+   * Forgets endpoints no table names any more. Their pools close gracefully: a request
+   * still in flight on one finishes first, then its connections close.
    */
   retain(bases: ReadonlySet<string>): void {
     for (const [base, state] of this.states) {
       if (bases.has(base)) continue;
-      for (const sockets of Object.values(state.agent.freeSockets)) {
-        for (const socket of sockets ?? []) socket.destroy();
-      }
+      void state.connections.close();
       this.states.delete(base);
     }
   }
 
   destroy(): void {
-    for (const state of this.states.values()) state.agent.destroy();
+    for (const state of this.states.values()) void state.connections.destroy();
     this.states.clear();
   }
 }

@@ -1,8 +1,8 @@
 // One HTTP request to one endpoint, resolved when the response headers arrive. The timeout
-// is an idle timeout on the socket: it bounds the wait for headers and every gap in a
-// stream after them, so a long stream that keeps flowing is never cut.
-import { request } from "node:http";
-import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+// bounds the wait for headers and every gap in the body after them (undici's headers and
+// body timeouts), so a long stream that keeps flowing is never cut.
+import type { Readable } from "node:stream";
+import type { OutgoingHttpHeaders } from "node:http";
 import type { Endpoint } from "./endpoints.js";
 import { UpstreamError } from "./errors.js";
 
@@ -15,40 +15,56 @@ export interface UpstreamRequest {
   readonly timeoutMs: number;
 }
 
-function classify(error: NodeJS.ErrnoException, reused: boolean): UpstreamError {
-  if (error instanceof UpstreamError) return error;
-  if (error.code === "ECONNREFUSED") {
-    return new UpstreamError("refused", `connection refused (${error.message})`, true);
-  }
-  // A pooled keep-alive socket the backend closed just as we reused it: the backend
-  // closed it idle, so it never read this request (Node's documented retry case).
-  const staleSocket = reused && (error.code === "ECONNRESET" || error.code === "EPIPE");
-  return new UpstreamError("reset", error.message, staleSocket);
+export interface UpstreamResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Must be read to its end or destroyed: its connection is reused only after that. */
+  readonly body: Readable;
 }
 
-export function send(endpoint: Endpoint, upstream: UpstreamRequest): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: endpoint.url.hostname,
-      port: endpoint.url.port,
+const TIMEOUTS = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+function classify(error: unknown, timeoutMs: number): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === "ECONNREFUSED") {
+    return new UpstreamError("refused", `connection refused (${message})`, true);
+  }
+  if (code !== undefined && TIMEOUTS.has(code)) {
+    return new UpstreamError("timeout", `no answer within ${timeoutMs} ms`);
+  }
+  return new UpstreamError("reset", message);
+}
+
+function headerValues(headers: OutgoingHttpHeaders): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) values[name] = typeof value === "number" ? String(value) : value;
+  }
+  return values;
+}
+
+export async function send(
+  endpoint: Endpoint,
+  upstream: UpstreamRequest,
+): Promise<UpstreamResponse> {
+  try {
+    const { statusCode, headers, body } = await endpoint.connections.request({
       method: upstream.method,
       path: upstream.path,
-      agent: endpoint.agent,
-      headers: upstream.headers,
+      headers: headerValues(upstream.headers),
+      body: upstream.body,
+      headersTimeout: upstream.timeoutMs,
+      bodyTimeout: upstream.timeoutMs,
     });
-    req.setTimeout(upstream.timeoutMs, () => {
-      req.destroy(new UpstreamError("timeout", `no answer within ${upstream.timeoutMs} ms`));
-    });
-    req.once("response", resolve);
-    req.once("error", (error: NodeJS.ErrnoException) => {
-      reject(classify(error, req.reusedSocket));
-    });
-    req.end(upstream.body);
-  });
+    return { statusCode, headers, body };
+  } catch (error) {
+    throw classify(error, upstream.timeoutMs);
+  }
 }
 
 /** Reads a whole response body, failing past `limit` bytes or when the body breaks off. */
-export async function readAll(stream: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readAll(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -61,7 +77,9 @@ export async function readAll(stream: IncomingMessage, limit: number): Promise<B
   } catch (error) {
     stream.destroy();
     if (error instanceof UpstreamError) throw error;
-    throw new UpstreamError("reset", `response broke off: ${(error as Error).message}`);
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "UND_ERR_BODY_TIMEOUT") throw new UpstreamError("timeout", message);
+    throw new UpstreamError("reset", `response broke off: ${message}`);
   }
   return Buffer.concat(chunks);
 }

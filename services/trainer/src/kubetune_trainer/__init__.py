@@ -1,0 +1,1 @@
+"""kubetune's reference trainer: the program that runs inside a FineTuneJob's pod."""
