@@ -12,6 +12,11 @@ describe("configFromEnv", () => {
       workers: 4,
       unschedulableTimeoutMs: 300_000,
       resyncMs: 600_000,
+      images: {
+        encoder: "kubetune/encoder:0.1.0",
+        llm: "kubetune/llm:0.1.0",
+        router: "kubetune/router:0.1.0",
+      },
     });
   });
 

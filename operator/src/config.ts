@@ -34,6 +34,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OperatorCon
     health: hostPort(env),
     leaderElection: env.KUBETUNE_LEADER_ELECTION !== "false",
     trainerImage: env.KUBETUNE_TRAINER_IMAGE ?? "kubetune/trainer:0.1.0",
+    images: {
+      encoder: env.KUBETUNE_ENCODER_IMAGE ?? "kubetune/encoder:0.1.0",
+      llm: env.KUBETUNE_LLM_IMAGE ?? "kubetune/llm:0.1.0",
+      router: env.KUBETUNE_ROUTER_IMAGE ?? "kubetune/router:0.1.0",
+    },
     unschedulableTimeoutMs: 1000 * positive(env, "KUBETUNE_UNSCHEDULABLE_TIMEOUT_SECONDS", 300),
     workers,
     resyncMs: 1000 * positive(env, "KUBETUNE_RESYNC_SECONDS", 600),

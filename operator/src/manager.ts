@@ -1,7 +1,7 @@
 // Assembles the operator: informers (one shared KubeConfig), the cached client, the
 // controllers, the GPU-pool configuration watcher, leader election and the health server.
 import type { KubeConfig, KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
-import type { FineTuneJob, GpuPool } from "@kubetune/api";
+import type { FineTuneJob, GpuPool, InferenceRoute, ModelVersion } from "@kubetune/api";
 import { GPU_POOLS_CONFIGMAP } from "@kubetune/api";
 import type { Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,6 +25,9 @@ import { Kinds } from "./runtime/kinds.js";
 import { DEFAULT_LEASE_TIMING, LeaderElector } from "./runtime/leader-election.js";
 import type { Logger } from "./runtime/logger.js";
 import { OperatorMetrics } from "./runtime/metrics.js";
+import type { ServingImages } from "./serving-controllers.js";
+import { MANAGED_PODS, servingControllers } from "./serving-controllers.js";
+import { registerServingMetrics } from "./serving-metrics.js";
 
 export interface OperatorConfig {
   /** Namespace of the operator's own objects: the GPU-pool ConfigMap and the leader Lease. */
@@ -33,6 +36,8 @@ export interface OperatorConfig {
   health: { host: string; port: number };
   leaderElection: boolean;
   trainerImage: string;
+  /** Images of the serving runtimes and the router. */
+  images: ServingImages;
   /** With `auto`, how long a training pod may stay unschedulable before the run moves pools. */
   unschedulableTimeoutMs: number;
   workers: number;
@@ -41,11 +46,30 @@ export interface OperatorConfig {
 
 const MANAGED = "app.kubernetes.io/managed-by=kubetune-operator";
 
+/** One informer per kind the controllers read; the cached client serves reads from them. */
+function watchAll(kc: KubeConfig, log: Logger) {
+  const watch = (kind: (typeof Kinds)[keyof typeof Kinds], labelSelector?: string) =>
+    new KindInformer(kc, { kind, ...(labelSelector ? { labelSelector } : {}) }, log);
+  return {
+    ftjs: watch(Kinds.FineTuneJob),
+    jobs: watch(Kinds.Job, MANAGED),
+    pods: watch(Kinds.Pod, MANAGED_PODS),
+    // Only kubetune's own ConfigMaps are cached; the client reads no others.
+    configMaps: watch(Kinds.ConfigMap, MANAGED),
+    modelVersions: watch(Kinds.ModelVersion),
+    nodes: watch(Kinds.Node),
+    routes: watch(Kinds.InferenceRoute),
+    deployments: watch(Kinds.Deployment, MANAGED),
+    services: watch(Kinds.Service, MANAGED),
+  };
+}
+
 export class Manager {
   readonly metrics = new OperatorMetrics();
   private readonly informers: KindInformer[];
   private readonly poolsInformer: KindInformer;
   private readonly controller: Controller;
+  private readonly serving: Controller[];
   private readonly elector: LeaderElector | undefined;
   private server: Server | undefined;
   private pools: { version: string | undefined; value: GpuPool[] | Error } = {
@@ -59,16 +83,10 @@ export class Manager {
     private readonly log: Logger,
   ) {
     const kc = withSharedAgent(kubeConfig);
-    const watch = (kind: (typeof Kinds)[keyof typeof Kinds], labelSelector?: string) =>
-      new KindInformer(kc, { kind, ...(labelSelector ? { labelSelector } : {}) }, log);
-    const ftjs = watch(Kinds.FineTuneJob);
-    const jobs = watch(Kinds.Job, MANAGED);
-    const pods = watch(Kinds.Pod, `${MANAGED},app.kubernetes.io/component=trainer`);
-    // Only kubetune's own ConfigMaps are cached; the client reads no others.
-    const configMaps = watch(Kinds.ConfigMap, MANAGED);
-    const modelVersions = watch(Kinds.ModelVersion);
-    const nodes = watch(Kinds.Node);
-    this.informers = [ftjs, jobs, pods, configMaps, modelVersions, nodes];
+    const informers = watchAll(kc, log);
+    const { ftjs, jobs, pods, configMaps, modelVersions, routes, deployments, services } =
+      informers;
+    this.informers = Object.values(informers);
     this.poolsInformer = new KindInformer(
       kc,
       { kind: Kinds.ConfigMap, namespace: config.namespace },
@@ -90,6 +108,18 @@ export class Manager {
       log,
       resyncMs: config.resyncMs,
       ignoreStatusUpdates: true,
+    });
+    this.serving = servingControllers({
+      kc,
+      client: deps.client,
+      events: deps.events,
+      images: config.images,
+      informers: { modelVersions, routes, deployments, services, pods },
+      common: { workers: config.workers, resyncMs: config.resyncMs, metrics: this.metrics, log },
+    });
+    registerServingMetrics(this.metrics.registry, {
+      versions: () => modelVersions.cache.list() as unknown as ModelVersion[],
+      routes: () => routes.cache.list() as unknown as InferenceRoute[],
     });
     registerFineTuneJobMetrics(
       this.metrics.registry,
@@ -155,13 +185,16 @@ export class Manager {
     // informer; controllers must not act on a cache that has not listed yet.
     while (!all.every((i) => i.hasSynced())) await sleep(100);
     this.log.info({ informers: all.length }, "Synced caches");
+    const start = () => {
+      for (const controller of [this.controller, ...this.serving]) controller.start();
+    };
     if (!this.elector) {
-      this.controller.start();
+      start();
       return new Promise(() => undefined);
     }
     await this.elector.run(() => {
       this.metrics.leader.set(1);
-      this.controller.start();
+      start();
     });
     this.metrics.leader.set(0);
   }
@@ -173,7 +206,7 @@ export class Manager {
 
   /** Graceful shutdown: finish in-flight reconciles, give up the lease, stop watching. */
   async stop(): Promise<void> {
-    await this.controller.stop();
+    await Promise.all([this.controller, ...this.serving].map((c) => c.stop()));
     await this.elector?.stop();
     await Promise.all([...this.informers, this.poolsInformer].map((i) => i.stop()));
     const server = this.server;

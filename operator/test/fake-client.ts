@@ -82,6 +82,15 @@ export class FakeClient implements KubeClient {
     return Promise.resolve();
   }
 
+  /** Applies a merge patch to the object, as the API server would. */
+  patch(kind: ResourceKind, key: ObjectKey, patch: object): Promise<void> {
+    const id = this.id(kind.kind, key);
+    const stored = this.objects.get(id);
+    if (!stored) return Promise.reject(new Error(`${kind.kind} ${key.name} not found`));
+    this.objects.set(id, applyMergePatch(stored, structuredClone(patch)) as Stored);
+    return Promise.resolve();
+  }
+
   delete(kind: ResourceKind, key: ObjectKey): Promise<void> {
     this.objects.delete(this.id(kind.kind, key));
     return Promise.resolve();

@@ -1,6 +1,7 @@
 // `kubetune estimate` output: a human table, or the report as JSON for scripts.
 import type { MemoryBreakdown, ResolvedRun } from "../estimator/index.js";
 import { formatParameterCount } from "../estimator/index.js";
+import { columns } from "./columns.js";
 import type { EstimateReport } from "./estimate-report.js";
 
 const COMPONENTS: readonly [keyof MemoryBreakdown, string][] = [
@@ -111,17 +112,3 @@ function decision(report: EstimateReport): string[] {
 }
 
 /** Aligns cells into columns two spaces apart; trailing spaces are trimmed. */
-function columns(rows: readonly (readonly string[])[], align: readonly string[] = []): string[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  }
-  return rows.map((row) =>
-    row
-      .map((cell, i) =>
-        align[i] === "right" ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
-      )
-      .join("  ")
-      .trimEnd(),
-  );
-}

@@ -224,7 +224,7 @@ describe("kubetune", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
 
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'Unknown command "deploy"; kubetune knows: estimate. Run kubetune --help for usage.\n',
+      'Unknown command "deploy"; kubetune knows: estimate, status, versions, promote, rollback. Run kubetune --help for usage.\n',
     );
   });
 });

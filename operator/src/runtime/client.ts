@@ -60,6 +60,12 @@ export interface KubeClient {
     status: object,
     previous: object | undefined,
   ): Promise<void>;
+  /**
+   * A JSON merge patch of the object itself (not its status), for the few fields the
+   * operator changes on objects users own, such as a ModelVersion's stage: unlike apply,
+   * it takes no lasting ownership of the fields. Throws when the object does not exist.
+   */
+  patch(kind: ResourceKind, key: ObjectKey, patch: object): Promise<void>;
   delete(kind: ResourceKind, key: ObjectKey): Promise<void>;
 }
 

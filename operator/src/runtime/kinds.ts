@@ -21,7 +21,11 @@ const kind = (
 export const Kinds = {
   FineTuneJob: kind("kubetune.io/v1alpha1", "FineTuneJob", "finetunejobs"),
   ModelVersion: kind("kubetune.io/v1alpha1", "ModelVersion", "modelversions"),
+  InferenceRoute: kind("kubetune.io/v1alpha1", "InferenceRoute", "inferenceroutes"),
   Job: kind("batch/v1", "Job", "jobs"),
+  Deployment: kind("apps/v1", "Deployment", "deployments"),
+  Service: kind("v1", "Service", "services"),
+  HTTPRoute: kind("gateway.networking.k8s.io/v1", "HTTPRoute", "httproutes"),
   Pod: kind("v1", "Pod", "pods"),
   ConfigMap: kind("v1", "ConfigMap", "configmaps"),
   ServiceAccount: kind("v1", "ServiceAccount", "serviceaccounts"),

@@ -38,8 +38,9 @@ export class CachedKubeClient implements KubeClient {
   constructor(
     kc: KubeConfig,
     private readonly informers: ReadonlyMap<string, KindInformer>,
-    private readonly countWrite: (verb: "apply" | "create" | "status" | "delete") => void = () =>
-      undefined,
+    private readonly countWrite: (
+      verb: "apply" | "create" | "status" | "patch" | "delete",
+    ) => void = () => undefined,
   ) {
     this.objects = KubernetesObjectApi.makeApiClient(kc);
     this.custom = kc.makeApiClient(CustomObjectsApi);
@@ -143,6 +144,23 @@ export class CachedKubeClient implements KubeClient {
         fieldManager: FIELD_MANAGER,
       },
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+  }
+
+  async patch(kind: ResourceKind, key: ObjectKey, patch: object): Promise<void> {
+    this.countWrite("patch");
+    const header = {
+      apiVersion: kind.apiVersion,
+      kind: kind.kind,
+      metadata: { name: key.name, ...(key.namespace ? { namespace: key.namespace } : {}) },
+    };
+    await this.objects.patch(
+      { ...patch, ...header, metadata: { ...(patch as ApiObject).metadata, ...header.metadata } },
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      undefined,
+      PatchStrategy.MergePatch,
     );
   }
 

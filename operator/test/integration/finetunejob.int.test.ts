@@ -33,6 +33,11 @@ function startManager(identity: string): Manager {
       health: { host: "127.0.0.1", port: 0 },
       leaderElection: true,
       trainerImage: "kubetune/trainer:test",
+      images: {
+        encoder: "kubetune/encoder:test",
+        llm: "kubetune/llm:test",
+        router: "kubetune/router:test",
+      },
       unschedulableTimeoutMs: 3000,
       workers: 2,
       resyncMs: 60_000,

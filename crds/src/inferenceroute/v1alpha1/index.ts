@@ -22,6 +22,18 @@ export const InferenceRouteReasons = {
   ModelVersionArchived: "ModelVersionArchived",
   BackendNotReady: "BackendNotReady",
   RolledBack: "RolledBack",
+  AllBackendsDown: "AllBackendsDown",
+  BackendsReady: "BackendsReady",
+  RouterUnreachable: "RouterUnreachable",
+  TableNotApplied: "TableNotApplied",
+  TableApplied: "TableApplied",
+  GatewayAPIMissing: "GatewayAPIMissing",
+  Paused: "Paused",
+  Aborted: "Aborted",
+  Completed: "Completed",
+  StepAnalysing: "StepAnalysing",
+  StepPaused: "StepPaused",
+  AnalysisUnavailable: "AnalysisUnavailable",
 } as const;
 
 export const inferenceRouteCrd = defineCrd({

@@ -185,6 +185,31 @@ export const InferenceRouteSpec = Struct(
       ),
     ),
     rollout: Type.Optional(Rollout),
+    gateway: Type.Optional(
+      Struct(
+        {
+          name: ObjectName({ description: "Gateway (gateway.networking.k8s.io) to attach to." }),
+          namespace: Type.Optional(
+            ObjectName({ description: "Namespace of the Gateway; the route's own when unset." }),
+          ),
+          sectionName: Type.Optional(
+            ObjectName({ description: "Listener of the Gateway to attach to." }),
+          ),
+          hostnames: Type.Optional(
+            List(BoundedString(253, { description: "A hostname the route answers." }), {
+              description:
+                "Hostnames the HTTPRoute matches; every host of the listener when unset.",
+              maxItems: 16,
+              listType: "set",
+            }),
+          ),
+        },
+        {
+          description:
+            "Also renders a Gateway API HTTPRoute that splits the Gateway's traffic between the variants' Services by their applied weights.",
+        },
+      ),
+    ),
   },
   {
     description: "How traffic for a model is split between its versions.",

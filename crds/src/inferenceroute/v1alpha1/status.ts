@@ -51,6 +51,20 @@ export const InferenceRouteStatus = Struct(
         mapKeys: ["name"],
       }),
     ),
+    cascade: Type.Optional(
+      Struct(
+        {
+          modelVersion: ObjectName({ description: "The LLM ModelVersion documents escalate to." }),
+          readyReplicas: Type.Optional(
+            Int32({ description: "Ready serving pods.", minimum: 0, maximum: 100 }),
+          ),
+          endpoint: Type.Optional(
+            BoundedString(512, { description: "Endpoint escalations are sent to." }),
+          ),
+        },
+        { description: "Applied state of the cascade's LLM backend." },
+      ),
+    ),
     tableGeneration: Type.Optional(
       Int64({ description: "Routing-table generation the router reported applied.", minimum: 0 }),
     ),
@@ -58,6 +72,12 @@ export const InferenceRouteStatus = Struct(
     rollout: Type.Optional(
       Struct(
         {
+          id: Type.Optional(
+            BoundedString(64, {
+              description:
+                "Which rollout this is: a hash of the candidate, its ModelVersion, the steps and the restart annotation.",
+            }),
+          ),
           step: Type.Optional(
             Int32({ description: "Index of the current step.", minimum: 0, maximum: 32 }),
           ),

@@ -20,6 +20,11 @@ export const ModelVersionReasons = {
   ArtifactUnreachable: "ArtifactUnreachable",
   DigestMismatch: "DigestMismatch",
   NotReferenced: "NotReferenced",
+  Verified: "Verified",
+  Fetching: "Fetching",
+  ReplicasReady: "ReplicasReady",
+  ReplicasNotReady: "ReplicasNotReady",
+  ScaledToZero: "ScaledToZero",
 } as const;
 
 export const modelVersionCrd = defineCrd({

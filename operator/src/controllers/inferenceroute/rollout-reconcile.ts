@@ -1,0 +1,54 @@
+// The rollout's side effects around the pure state machine: measuring the candidate when
+// an analysis is due, and promoting its ModelVersion once the rollout completes.
+import type { InferenceRoute, ModelVersion } from "@kubetune/api";
+import { Kinds } from "../../runtime/kinds.js";
+import { stageChangePatch } from "../modelversion/stage.js";
+import type { Measurement } from "./analysis.js";
+import { durationMs } from "./duration.js";
+import type { InferenceRouteDeps } from "./reconciler.js";
+import type { RolloutOutcome } from "./rollout.js";
+import { analysisDue, nextRollout } from "./rollout.js";
+
+export async function stepRollout(
+  route: InferenceRoute,
+  deps: Pick<InferenceRouteDeps, "analyzer" | "now">,
+): Promise<RolloutOutcome> {
+  const now = deps.now();
+  const measurement = analysisDue(route, now) ? await measure(route, deps) : undefined;
+  return nextRollout({ route, now, ...(measurement ? { measurement } : {}) });
+}
+
+async function measure(
+  route: InferenceRoute,
+  deps: Pick<InferenceRouteDeps, "analyzer">,
+): Promise<Measurement | Error> {
+  if (!deps.analyzer) return new Error("no Prometheus is configured for the operator");
+  const rollout = route.spec.rollout;
+  try {
+    return await deps.analyzer.measure({
+      namespace: route.metadata.namespace ?? "default",
+      route: route.metadata.name,
+      variant: rollout?.candidate ?? "",
+      windowSeconds: Math.max(1, durationMs(rollout?.analysis?.interval, 30_000) / 1000),
+    });
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** A completed rollout makes the candidate's ModelVersion production (the ModelVersion controller demotes the old one). */
+export async function promoteIfCompleted(
+  route: InferenceRoute,
+  outcome: RolloutOutcome,
+  deps: Pick<InferenceRouteDeps, "client" | "events" | "now">,
+): Promise<void> {
+  if (outcome.state.phase !== "Completed") return;
+  const candidate = route.spec.variants.find((v) => v.name === route.spec.rollout?.candidate);
+  if (!candidate) return;
+  const key = { namespace: route.metadata.namespace ?? "default", name: candidate.modelVersion };
+  const mv = await deps.client.get<ModelVersion>(Kinds.ModelVersion, key);
+  if (!mv || mv.spec.stage === "production") return;
+  const by = `kubetune-operator: rollout of InferenceRoute ${route.metadata.name}`;
+  await deps.client.patch(Kinds.ModelVersion, key, stageChangePatch("production", by, deps.now()));
+  deps.events.normal(route, "Promoted", `ModelVersion ${candidate.modelVersion} is now production`);
+}
