@@ -26,6 +26,7 @@ describe("configFromEnv", () => {
       KUBETUNE_WORKERS: "8",
       KUBETUNE_UNSCHEDULABLE_TIMEOUT_SECONDS: "2.5",
       KUBETUNE_LEADER_ELECTION: "false",
+      KUBETUNE_PROMETHEUS_URL: "http://prometheus.monitoring:9090",
     });
 
     expect(config).toMatchObject({
@@ -33,6 +34,7 @@ describe("configFromEnv", () => {
       workers: 8,
       unschedulableTimeoutMs: 2500,
       leaderElection: false,
+      prometheusUrl: "http://prometheus.monitoring:9090",
     });
   });
 
@@ -43,6 +45,12 @@ describe("configFromEnv", () => {
     ["KUBETUNE_RESYNC_SECONDS", "-1", "KUBETUNE_RESYNC_SECONDS must be a positive number"],
     ["KUBETUNE_HEALTH_ADDR", "8081", 'KUBETUNE_HEALTH_ADDR must be host:port, got "8081"'],
     ["KUBETUNE_HEALTH_ADDR", "h:99999", "KUBETUNE_HEALTH_ADDR must be host:port"],
+    [
+      "KUBETUNE_PROMETHEUS_URL",
+      "prometheus:9090",
+      "KUBETUNE_PROMETHEUS_URL must be an http(s) URL",
+    ],
+    ["KUBETUNE_PROMETHEUS_URL", "not a url", "KUBETUNE_PROMETHEUS_URL must be an http(s) URL"],
   ])("when %s is %s, refuses to start and names it", (name, value, message) => {
     expect(() => configFromEnv({ [name]: value })).toThrow(message);
   });

@@ -42,5 +42,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OperatorCon
     unschedulableTimeoutMs: 1000 * positive(env, "KUBETUNE_UNSCHEDULABLE_TIMEOUT_SECONDS", 300),
     workers,
     resyncMs: 1000 * positive(env, "KUBETUNE_RESYNC_SECONDS", 600),
+    ...prometheus(env),
   };
+}
+
+/** Where rollout analyses read the routers' metrics; without it a rollout with thresholds waits. */
+function prometheus(env: NodeJS.ProcessEnv): { prometheusUrl?: string } {
+  const raw = env.KUBETUNE_PROMETHEUS_URL;
+  if (raw === undefined || raw === "") return {};
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`KUBETUNE_PROMETHEUS_URL must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError(`KUBETUNE_PROMETHEUS_URL must be an http(s) URL, got "${raw}"`);
+  return { prometheusUrl: raw };
 }

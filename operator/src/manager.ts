@@ -38,6 +38,8 @@ export interface OperatorConfig {
   trainerImage: string;
   /** Images of the serving runtimes and the router. */
   images: ServingImages;
+  /** Prometheus for rollout analyses (KUBETUNE_PROMETHEUS_URL); none: analyses wait. */
+  prometheusUrl?: string;
   /** With `auto`, how long a training pod may stay unschedulable before the run moves pools. */
   unschedulableTimeoutMs: number;
   workers: number;
@@ -114,6 +116,7 @@ export class Manager {
       client: deps.client,
       events: deps.events,
       images: config.images,
+      ...(config.prometheusUrl === undefined ? {} : { prometheusUrl: config.prometheusUrl }),
       informers: { modelVersions, routes, deployments, services, pods },
       common: { workers: config.workers, resyncMs: config.resyncMs, metrics: this.metrics, log },
     });

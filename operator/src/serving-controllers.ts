@@ -15,6 +15,7 @@ import { Controller, labelKeys, ownerKeys } from "./runtime/controller.js";
 import type { KindInformer } from "./runtime/informer.js";
 import type { Logger } from "./runtime/logger.js";
 import type { OperatorMetrics } from "./runtime/metrics.js";
+import { PrometheusAnalyzer } from "./controllers/inferenceroute/prometheus-analyzer.js";
 
 export interface ServingImages {
   encoder: string;
@@ -35,6 +36,8 @@ export interface ServingSetup {
   client: KubeClient;
   events: EventRecorder;
   images: ServingImages;
+  /** Where rollout analyses query the routers' metrics; none: analyses wait (AnalysisUnavailable). */
+  prometheusUrl?: string;
   informers: ServingInformers;
   common: { workers: number; resyncMs: number; metrics: OperatorMetrics; log: Logger };
 }
@@ -102,7 +105,10 @@ export function servingControllers(setup: ServingSetup): Controller[] {
     routerImage: images.router,
     verifier: new PodProxyVerifier(kc),
     gateway: new DiscoveryGatewayApi(kc),
-    analyzer: undefined,
+    analyzer:
+      setup.prometheusUrl === undefined
+        ? undefined
+        : new PrometheusAnalyzer({ url: setup.prometheusUrl }),
   };
   const routes = new Controller({
     name: "inferenceroute",
