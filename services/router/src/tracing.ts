@@ -3,7 +3,7 @@
 // context is injected into the outgoing headers.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from "@opentelemetry/api";
 import type { Context, Span } from "@opentelemetry/api";
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 
 const tracer = trace.getTracer("kubetune-router");
 
@@ -22,7 +22,7 @@ export function startRequestSpan(name: string, headers: IncomingHttpHeaders): Re
 export function startUpstreamSpan(
   name: string,
   parent: Context,
-  headers: OutgoingHttpHeaders,
+  headers: Record<string, string | string[]>,
 ): Span {
   const span = tracer.startSpan(name, { kind: SpanKind.CLIENT }, parent);
   propagation.inject(trace.setSpan(parent, span), headers);

@@ -24,7 +24,7 @@ export async function askLlm(
       {
         method: "POST",
         path: "/v1/classify",
-        headers: { "content-type": "application/json", "content-length": body.length },
+        headers: { "content-type": "application/json", "content-length": String(body.length) },
         body,
         timeoutMs: cascade.timeoutMs,
       },

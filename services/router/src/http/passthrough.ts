@@ -34,8 +34,8 @@ export function relayStream(exchange: Exchange, answer: Answer): void {
 
 /** The request to send upstream: the client's end-to-end headers and its body, as read. */
 export function upstreamRequest(exchange: Exchange, body: Buffer, path: string): UpstreamRequest {
-  const headers: OutgoingHttpHeaders = endToEndHeaders(exchange.req.headers);
-  headers["content-length"] = body.length;
+  const headers = endToEndHeaders(exchange.req.headers);
+  headers["content-length"] = String(body.length);
   return {
     method: exchange.req.method ?? "POST",
     path,

@@ -2,7 +2,6 @@
 // bounds the wait for headers and every gap in the body after them (undici's headers and
 // body timeouts), so a long stream that keeps flowing is never cut.
 import type { Readable } from "node:stream";
-import type { OutgoingHttpHeaders } from "node:http";
 import type { Endpoint } from "./endpoints.js";
 import { UpstreamError } from "./errors.js";
 
@@ -10,7 +9,7 @@ export interface UpstreamRequest {
   readonly method: string;
   readonly path: string;
   /** Sent as they are: content-length must match the body. Trace context is written in. */
-  readonly headers: OutgoingHttpHeaders;
+  readonly headers: Record<string, string | string[]>;
   readonly body: Buffer;
   readonly timeoutMs: number;
 }
@@ -36,14 +35,6 @@ function classify(error: unknown, timeoutMs: number): UpstreamError {
   return new UpstreamError("reset", message);
 }
 
-function headerValues(headers: OutgoingHttpHeaders): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) values[name] = typeof value === "number" ? String(value) : value;
-  }
-  return values;
-}
-
 export async function send(
   endpoint: Endpoint,
   upstream: UpstreamRequest,
@@ -52,7 +43,7 @@ export async function send(
     const { statusCode, headers, body } = await endpoint.connections.request({
       method: upstream.method,
       path: upstream.path,
-      headers: headerValues(upstream.headers),
+      headers: upstream.headers,
       body: upstream.body,
       headersTimeout: upstream.timeoutMs,
       bodyTimeout: upstream.timeoutMs,
