@@ -120,6 +120,11 @@ function labelConfig(
   };
 }
 
+export const USAGE = `usage: llm --model <file|file://…|http(s)://…> [${Object.keys(OPTIONS)
+  .filter((name) => name !== "model")
+  .map((name) => `--${name}`)
+  .join("] [")}]`;
+
 export function parseConfig(argv: string[]): ServiceConfig {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
   if (!values.model) throw new Error("--model <file-or-uri> is required");

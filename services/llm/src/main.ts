@@ -1,10 +1,25 @@
 // npm run llm -- --model <file-or-uri> [--adapter [name=]<file>[@scale]] [--labels a,b] --port <port>
 // SIGTERM/SIGINT drain: stop accepting, finish running requests, free the model, exit.
 import { startTracing } from "@kubetune/telemetry";
-import { parseConfig } from "./config.js";
+import type { ServiceConfig } from "./config.js";
+import { USAGE, parseConfig } from "./config.js";
 import { startService } from "./service.js";
 
-const config = parseConfig(process.argv.slice(2));
+function configOrExit(argv: string[]): ServiceConfig {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  try {
+    return parseConfig(argv);
+  } catch (error) {
+    // A bad flag or value: the reason and the usage, not a stack trace.
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const config = configOrExit(process.argv.slice(2));
 // W3C trace context always passes through; spans are exported when OTEL_* names a collector.
 const tracing = startTracing("kubetune-llm");
 const service = await startService(config);

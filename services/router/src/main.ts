@@ -5,16 +5,33 @@ import { startTracing } from "@kubetune/telemetry";
 import { jsonLogger } from "./log.js";
 import { startRouter } from "./router.js";
 
-const USAGE = "usage: router --config <routing-table file> --port <port> [--host <address>]";
+const USAGE =
+  "usage: router --config <routing-table file> [--port 8080] [--host 127.0.0.1] [--drain-seconds 25]";
 
-const { values } = parseArgs({
-  options: {
-    config: { type: "string" },
-    port: { type: "string", default: "8080" },
-    host: { type: "string", default: "127.0.0.1" },
-    "drain-seconds": { type: "string", default: "25" },
-  },
-});
+function parseFlags() {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        config: { type: "string" },
+        port: { type: "string", default: "8080" },
+        host: { type: "string", default: "127.0.0.1" },
+        "drain-seconds": { type: "string", default: "25" },
+      },
+    }).values;
+  } catch (error) {
+    // An unknown or malformed flag: the reason and the usage, not a stack trace.
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseFlags();
 const port = Number(values.port);
 if (values.config === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(USAGE);
