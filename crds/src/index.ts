@@ -3,6 +3,7 @@ export * from "./common/condition.js";
 export * from "./common/define-crd.js";
 export type * from "./common/kube-object.js";
 export * from "./config/gpu-pools.js";
+export * from "./contracts/artifact-fetch.js";
 export * from "./contracts/classify.js";
 export * from "./contracts/routing-table.js";
 export * from "./contracts/trainer.js";

@@ -6,8 +6,7 @@ import { copyFile, mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { download, parseDigest, sha256File } from "./source.js";
-
-export class DigestMismatch extends Error {}
+import { DigestMismatch } from "@kubetune/api";
 
 export interface FetchedFile {
   dest: string;

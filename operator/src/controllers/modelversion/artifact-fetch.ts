@@ -3,6 +3,7 @@
 // the server starts. Everything the fetch entry and the server must agree on is here.
 import type { V1Container, V1ContainerStatus, V1Pod } from "@kubernetes/client-node";
 import type { ModelVersion } from "@kubetune/api";
+import { FETCH_ARTIFACT_EXIT } from "@kubetune/api";
 
 export const MODELS_DIR = "/models";
 
@@ -19,7 +20,7 @@ export function fetchArtifactCommand(uri: string, digest: string | undefined, de
 }
 
 /** Exit code of the fetch entry when the bytes did not match the digest (docs/images.md: 2 bad arguments, 3 not fetched). */
-export const DIGEST_MISMATCH_EXIT_CODE = 4;
+export const DIGEST_MISMATCH_EXIT_CODE = FETCH_ARTIFACT_EXIT.digestMismatch;
 
 export const FETCH_CONTAINERS = { artifact: "fetch-artifact", adapter: "fetch-adapter" } as const;
 

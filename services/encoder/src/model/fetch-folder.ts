@@ -5,8 +5,7 @@
 import { access, copyFile, mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MODEL_FILES, downloadFolder, folderDigest, resolveModelFolder } from "./folder.js";
-
-export class DigestMismatch extends Error {}
+import { DigestMismatch } from "@kubetune/api";
 
 export interface FetchedFolder {
   dest: string;
