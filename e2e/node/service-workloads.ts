@@ -1,30 +1,12 @@
 // kubetune's own images on the real node: encoder Deployments whose init container fetches
 // the project's model from the harness artifact server (digest checked), and the router
 // reading its routing table from a ConfigMap — what the operator will render for a route.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { V1ConfigMap, V1Container, V1Deployment, V1Service } from "@kubernetes/client-node";
 import { realNodePlacement } from "../cluster/src/node/manifests.js";
-import { imagesDir } from "../../images/src/paths.js";
-import type { ImagesMetadata } from "../../images/src/metadata.js";
 
 export const SERVICE_PORT = 8080;
 const MODEL_DIR = "/models/model";
 const TABLE_DIR = "/etc/kubetune/router";
-
-/** The archive and ref `npm run images` built for a component, or a clear error. */
-export function builtImage(component: string): { ref: string; archive: string } {
-  const file = join(imagesDir(), "archives", "images.json");
-  let metadata: ImagesMetadata;
-  try {
-    metadata = JSON.parse(readFileSync(file, "utf8")) as ImagesMetadata;
-  } catch {
-    throw new Error(`no ${file}: build the images first (npm run images)`);
-  }
-  const image = metadata.images.find((i) => i.component === component);
-  if (!image) throw new Error(`${file} lists no ${component} image: npm run images`);
-  return { ref: image.ref, archive: image.archive };
-}
 
 function deployment(name: string, pod: { containers: V1Container[]; init?: V1Container[] }) {
   const labels = { app: name };

@@ -9,6 +9,7 @@ import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { importArchives } from "../cluster/src/node/import.js";
+import { builtImage } from "../../images/src/metadata.js";
 import { folderDigest } from "../../services/encoder/src/model/folder.js";
 import { ensureModels } from "../../services/encoder/model-maker/ensure-models.js";
 import { modelsDir } from "../support/artifact-server.js";
@@ -17,7 +18,6 @@ import { MEDIUM_MS, POLL_MS } from "../support/timeouts.js";
 import { runClient } from "./workloads.js";
 import {
   SERVICE_PORT,
-  builtImage,
   encoderDeployment,
   routerDeployment,
   routingTableConfigMap,

@@ -1,12 +1,17 @@
 // `npm start`: kubetune's local sandbox. Uses the cluster KUBECONFIG names when set;
 // otherwise starts (or reuses) the local cluster "local". Installs the CRDs, the
 // kubetune-system namespace and the default GPU-pool configuration, then runs the
-// operator in the foreground until Ctrl-C.
+// operator in the foreground until Ctrl-C. With the real node, serving and router pods
+// are placed on it (the KWOK nodes run nothing) and the images `npm run images` built
+// are imported into its containerd first.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { builtImage } from "../../images/src/metadata.js";
 import { startCluster } from "../cluster/src/cluster.js";
+import { importArchives } from "../cluster/src/node/import.js";
+import { realNodeServingSettings } from "../cluster/src/node/manifests.js";
 import { checkPrerequisites } from "../cluster/src/node/prereqs.js";
 import { REPO_ROOT } from "../cluster/src/paths.js";
 import { applyObject, loadKubeConfig } from "../support/kube.js";
@@ -47,10 +52,16 @@ function realNodeIfPossible(): boolean {
   }
 }
 
-async function kubeconfigToUse(): Promise<string> {
+interface Sandbox {
+  kubeconfig: string;
+  /** The real node's containerd socket; undefined without a real node. */
+  containerdSocket?: string;
+}
+
+async function clusterToUse(): Promise<Sandbox> {
   if (process.env.KUBECONFIG) {
     console.error(`Using the cluster in KUBECONFIG=${process.env.KUBECONFIG}`);
-    return process.env.KUBECONFIG;
+    return { kubeconfig: process.env.KUBECONFIG };
   }
   console.error(
     'Starting the local cluster "local" (the first run builds it from source: about ten minutes)',
@@ -59,15 +70,32 @@ async function kubeconfigToUse(): Promise<string> {
   console.error(
     `Cluster ready; to use it: export KUBECONFIG=${state.kubeconfig}  (stop it: npm run cluster:down)`,
   );
-  return state.kubeconfig;
+  const socket = state.realNode?.containerdSocket;
+  return { kubeconfig: state.kubeconfig, ...(socket ? { containerdSocket: socket } : {}) };
 }
 
-const kubeconfig = await kubeconfigToUse();
-await install(kubeconfig);
+/** The serving images, when built: without them serving pods wait in ErrImageNeverPull. */
+async function importServingImages(socket: string): Promise<void> {
+  let archives: string[];
+  try {
+    archives = SERVING_COMPONENTS.map((component) => builtImage(component).archive);
+  } catch (error) {
+    console.error(`Serving pods cannot start yet: ${(error as Error).message}`);
+    return;
+  }
+  console.error("Importing the serving images into the real node (a minute or two)");
+  await importArchives(socket, archives);
+}
+
+const SERVING_COMPONENTS = ["encoder", "llm", "router"] as const;
+const sandbox = await clusterToUse();
+await install(sandbox.kubeconfig);
+if (sandbox.containerdSocket) await importServingImages(sandbox.containerdSocket);
 const operator = await spawnOperator(
-  kubeconfig,
+  sandbox.kubeconfig,
   {
     KUBETUNE_HEALTH_ADDR: process.env.KUBETUNE_HEALTH_ADDR ?? "127.0.0.1:8081",
+    ...(sandbox.containerdSocket ? realNodeServingSettings : {}),
   },
   "inherit",
 );

@@ -1,7 +1,10 @@
 // What `npm run images` leaves beside the archives for whoever imports them
 // (`<cache>/images/archives/images.json`), and the size table it prints.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Component } from "./components.js";
 import { COMPONENTS } from "./components.js";
+import { imagesDir } from "./paths.js";
 
 export interface BuiltImage {
   component: Component;
@@ -42,6 +45,20 @@ export function mergeMetadata(
 
 export function metadataJson(metadata: ImagesMetadata): string {
   return `${JSON.stringify(metadata, null, 2)}\n`;
+}
+
+/** The archive and ref `npm run images` built for a component, or a clear error. */
+export function builtImage(component: string): { ref: string; archive: string } {
+  const file = join(imagesDir(), "archives", "images.json");
+  let metadata: ImagesMetadata;
+  try {
+    metadata = JSON.parse(readFileSync(file, "utf8")) as ImagesMetadata;
+  } catch {
+    throw new Error(`no ${file}: build the images first (npm run images)`);
+  }
+  const image = metadata.images.find((i) => i.component === component);
+  if (!image) throw new Error(`${file} lists no ${component} image: npm run images`);
+  return { ref: image.ref, archive: image.archive };
 }
 
 const MB = 1e6;

@@ -2,9 +2,9 @@
 // defaults suit a local run). A malformed value stops the operator at start with the
 // variable named, rather than running with NaN workers or a zero timeout.
 import { hostname } from "node:os";
+import { ConfigError } from "./config/errors.js";
+import { servingPlacementFromEnv } from "./config/serving-placement.js";
 import type { OperatorConfig } from "./manager.js";
-
-export class ConfigError extends Error {}
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -39,6 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): OperatorCon
       llm: env.KUBETUNE_LLM_IMAGE ?? "kubetune/llm:0.1.0",
       router: env.KUBETUNE_ROUTER_IMAGE ?? "kubetune/router:0.1.0",
     },
+    servingPlacement: servingPlacementFromEnv(env),
     unschedulableTimeoutMs: 1000 * positive(env, "KUBETUNE_UNSCHEDULABLE_TIMEOUT_SECONDS", 300),
     workers,
     resyncMs: 1000 * positive(env, "KUBETUNE_RESYNC_SECONDS", 600),

@@ -25,6 +25,7 @@ import { Kinds } from "./runtime/kinds.js";
 import { DEFAULT_LEASE_TIMING, LeaderElector } from "./runtime/leader-election.js";
 import type { Logger } from "./runtime/logger.js";
 import { OperatorMetrics } from "./runtime/metrics.js";
+import type { PodPlacement } from "./config/serving-placement.js";
 import type { ServingImages } from "./serving-controllers.js";
 import { MANAGED_PODS, servingControllers } from "./serving-controllers.js";
 import { registerServingMetrics } from "./serving-metrics.js";
@@ -38,6 +39,8 @@ export interface OperatorConfig {
   trainerImage: string;
   /** Images of the serving runtimes and the router. */
   images: ServingImages;
+  /** Node selector and tolerations of serving and router pods (KUBETUNE_SERVING_*). */
+  servingPlacement: PodPlacement;
   /** Prometheus for rollout analyses (KUBETUNE_PROMETHEUS_URL); none: analyses wait. */
   prometheusUrl?: string;
   /** With `auto`, how long a training pod may stay unschedulable before the run moves pools. */
@@ -116,6 +119,7 @@ export class Manager {
       client: deps.client,
       events: deps.events,
       images: config.images,
+      placement: config.servingPlacement,
       ...(config.prometheusUrl === undefined ? {} : { prometheusUrl: config.prometheusUrl }),
       informers: { modelVersions, routes, deployments, services, pods },
       common: { workers: config.workers, resyncMs: config.resyncMs, metrics: this.metrics, log },

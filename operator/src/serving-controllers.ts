@@ -5,10 +5,12 @@ import type { InferenceRoute, ModelVersion } from "@kubetune/api";
 import { INFERENCEROUTE_LABEL } from "./controllers/inferenceroute/names.js";
 import { DiscoveryGatewayApi } from "./controllers/inferenceroute/gateway.js";
 import { reconcileInferenceRoute } from "./controllers/inferenceroute/reconciler.js";
-import { PodProxyVerifier } from "./controllers/inferenceroute/router-verifier.js";
+import { AdminTokens } from "./controllers/inferenceroute/admin-token.js";
+import { PodProxyDelivery } from "./controllers/inferenceroute/router-delivery.js";
 import { MODELVERSION_LABEL } from "./controllers/modelversion/names.js";
 import { reconcileModelVersion } from "./controllers/modelversion/reconciler.js";
 import { namedVersions } from "./controllers/modelversion/references.js";
+import type { PodPlacement } from "./config/serving-placement.js";
 import type { EventRecorder, KubeClient } from "./runtime/client.js";
 import { keyString } from "./runtime/client.js";
 import { Controller, labelKeys, ownerKeys } from "./runtime/controller.js";
@@ -36,6 +38,8 @@ export interface ServingSetup {
   client: KubeClient;
   events: EventRecorder;
   images: ServingImages;
+  /** Node selector and tolerations of every serving and router pod. */
+  placement: PodPlacement;
   /** Where rollout analyses query the routers' metrics; none: analyses wait (AnalysisUnavailable). */
   prometheusUrl?: string;
   informers: ServingInformers;
@@ -78,7 +82,7 @@ function routesNaming(routes: KindInformer) {
 }
 
 export function servingControllers(setup: ServingSetup): Controller[] {
-  const { kc, client, events, images, informers, common } = setup;
+  const { kc, client, events, images, placement, informers, common } = setup;
   const now = () => new Date();
   const modelVersions = new Controller({
     name: "modelversion",
@@ -94,7 +98,7 @@ export function servingControllers(setup: ServingSetup): Controller[] {
         toKeys: otherVersionsIfProduction(informers.modelVersions),
       },
     ],
-    reconcile: (key) => reconcileModelVersion(key, { client, events, now, images }),
+    reconcile: (key) => reconcileModelVersion(key, { client, events, now, images, placement }),
     ignoreStatusUpdates: true,
     ...common,
   });
@@ -103,7 +107,9 @@ export function servingControllers(setup: ServingSetup): Controller[] {
     events,
     now,
     routerImage: images.router,
-    verifier: new PodProxyVerifier(kc),
+    placement,
+    tokens: new AdminTokens(client),
+    delivery: new PodProxyDelivery(kc),
     gateway: new DiscoveryGatewayApi(kc),
     analyzer:
       setup.prometheusUrl === undefined

@@ -22,6 +22,15 @@ import { Override, VARIANT_RULES, Weight } from "../inferenceroute/v1alpha1/spec
 /** The file name the operator writes into the ConfigMap and the router reads. */
 export const ROUTING_TABLE_FILE = "routing-table.json";
 
+/**
+ * Pushing a table (PUT /v1/routes) needs the route's admin token in this header. Not
+ * Authorization: through the API server's pod proxy that header carries the operator's
+ * own credentials.
+ */
+export const ROUTER_ADMIN_TOKEN_HEADER = "x-kubetune-admin-token";
+/** The router's environment variable holding that token (from the route's Secret). */
+export const ROUTER_ADMIN_TOKEN_ENV = "KUBETUNE_ROUTER_ADMIN_TOKEN";
+
 /** Base URL of one serving replica or Service, e.g. http://arxiv-v3.ml.svc:8080. */
 const BaseUrl = Type.String({
   description: "Base URL (plain HTTP, no trailing path) that the API paths are appended to.",

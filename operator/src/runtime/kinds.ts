@@ -28,6 +28,7 @@ export const Kinds = {
   HTTPRoute: kind("gateway.networking.k8s.io/v1", "HTTPRoute", "httproutes"),
   Pod: kind("v1", "Pod", "pods"),
   ConfigMap: kind("v1", "ConfigMap", "configmaps"),
+  Secret: kind("v1", "Secret", "secrets"),
   ServiceAccount: kind("v1", "ServiceAccount", "serviceaccounts"),
   Node: kind("v1", "Node", "nodes", false),
   Role: kind("rbac.authorization.k8s.io/v1", "Role", "roles"),

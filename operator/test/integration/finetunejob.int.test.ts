@@ -38,6 +38,7 @@ function startManager(identity: string): Manager {
         llm: "kubetune/llm:test",
         router: "kubetune/router:test",
       },
+      servingPlacement: {},
       unschedulableTimeoutMs: 3000,
       workers: 2,
       resyncMs: 60_000,

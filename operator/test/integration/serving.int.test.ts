@@ -6,10 +6,9 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node"
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { InferenceRoute, ModelVersion, RoutingTable } from "@kubetune/api";
 import { ROUTING_TABLE_FILE } from "@kubetune/api";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createNamespace, loadKubeConfig } from "../../../e2e/support/kube.js";
+import { kubetune as runKubetune } from "../../../e2e/support/kubetune-cli.js";
 import { MEDIUM_MS, POLL_MS } from "../../../e2e/support/timeouts.js";
 import { Manager } from "../../src/manager.js";
 import { jsonLogger } from "../../src/runtime/logger.js";
@@ -38,6 +37,7 @@ beforeAll(async () => {
         llm: "kubetune/llm:test",
         router: "kubetune/router:test",
       },
+      servingPlacement: {},
       unschedulableTimeoutMs: 3000,
       workers: 2,
       resyncMs: 60_000,
@@ -320,18 +320,4 @@ describe("serving on the local cluster", () => {
   });
 });
 
-/** The kubetune CLI as a process, with the test cluster as its current kubeconfig. */
-function kubetune(...args: string[]) {
-  const root = join(import.meta.dirname, "..", "..", "..");
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", join(root, "operator", "src", "cli", "kubetune.ts"), ...args],
-    {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 60_000,
-      env: { ...process.env, KUBECONFIG: inject("kubeconfig") },
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const kubetune = (...args: string[]) => runKubetune(inject("kubeconfig"), ...args);

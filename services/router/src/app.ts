@@ -7,6 +7,7 @@ import type { Api, RouterDeps } from "./http/deps.js";
 import { REQUEST_BODY_LIMIT } from "./http/deps.js";
 import { Exchange } from "./http/exchange.js";
 import { handleInfo } from "./http/info.js";
+import { handleTablePush } from "./http/table-push.js";
 import { sendMirror } from "./http/mirror.js";
 import { relayStream, upstreamRequest } from "./http/passthrough.js";
 import { HttpError, readRequestBody, sendError, sendJson } from "./http/respond.js";
@@ -28,6 +29,10 @@ export function createRouterApp(deps: RouterDeps): RequestHandler {
     const api = PROXY_PATHS.get(path);
     if (api === undefined) {
       if (req.method === "GET" && handleInfo(deps, path, res)) return;
+      if (req.method === "PUT" && path === "/v1/routes") {
+        handleTablePush(deps, req, res);
+        return;
+      }
       sendJson(res, 404, { error: `no route for ${req.method ?? ""} ${path}` });
       return;
     }

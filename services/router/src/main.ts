@@ -1,6 +1,8 @@
 // npm run router -- --config <routing-table.json|yaml> --port <port> [--host 127.0.0.1]
 // Serves the routing table in the file and follows its changes; SIGTERM drains and exits.
+// KUBETUNE_ROUTER_ADMIN_TOKEN, when set, lets its holder push tables (PUT /v1/routes).
 import { parseArgs } from "node:util";
+import { ROUTER_ADMIN_TOKEN_ENV } from "@kubetune/api";
 import { startTracing } from "@kubetune/telemetry";
 import { jsonLogger } from "./log.js";
 import { startRouter } from "./router.js";
@@ -41,12 +43,17 @@ if (values.config === undefined || !Number.isInteger(port) || port < 0 || port >
 // W3C trace context always passes through; spans are exported when OTEL_* names a collector.
 const tracing = startTracing("kubetune-router");
 const log = jsonLogger();
-const router = await startRouter({ config: values.config, port, host: values.host, log }).catch(
-  (error: unknown) => {
-    log.error({ error: String(error), config: values.config }, "Failed to start router");
-    process.exit(1);
-  },
-);
+const adminToken = process.env[ROUTER_ADMIN_TOKEN_ENV];
+const router = await startRouter({
+  config: values.config,
+  port,
+  host: values.host,
+  log,
+  ...(adminToken ? { adminToken } : {}),
+}).catch((error: unknown) => {
+  log.error({ error: String(error), config: values.config }, "Failed to start router");
+  process.exit(1);
+});
 log.info({ port: router.port, host: values.host, config: values.config }, "Started router");
 
 const stop = (signal: string) => {

@@ -17,6 +17,8 @@ export interface RouterOptions {
   readonly host: string;
   readonly log: Logger;
   readonly pollMs?: number;
+  /** The token PUT /v1/routes needs (the operator's pushes); none: pushes are refused. */
+  readonly adminToken?: string;
   readonly random?: () => number;
 }
 
@@ -53,6 +55,7 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
     metrics,
     budgets: new BudgetRegistry(),
     log: options.log,
+    adminToken: options.adminToken,
     random: options.random ?? Math.random,
   });
   let server: RunningServer;

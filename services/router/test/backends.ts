@@ -30,6 +30,8 @@ export interface BackendOptions {
   /** Top score for a document; the default is unsure (0.3) for text containing "unsure". */
   readonly score?: (text: string) => number;
   readonly version?: string;
+  /** Listen on this port (one found free earlier) instead of any. */
+  readonly port?: number;
 }
 
 const defaultScore = (text: string) => (text.includes("unsure") ? 0.3 : 0.95);
@@ -159,7 +161,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const backend: Backend = {
     url: `http://127.0.0.1:${port}`,

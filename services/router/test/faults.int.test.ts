@@ -165,6 +165,31 @@ describe("faulty backends", () => {
     expect(got.status).toBe(502);
     expect(String(got.error)).toContain("connection refused");
     expect(live.status).toBe(200);
+    // Tried again twice (a Service not yet wired refuses for a moment), then given up.
+    expect(await router.metric("kubetune_router_upstream_retries_total")).toBe(2);
+  });
+
+  it("when the only endpoint refuses at first and listens a moment later, the request succeeds on a reconnect", async () => {
+    const url = await deadUrl();
+    const router = await routerTo([url]);
+    // A Service whose first pod just became ready: refused until kube-proxy wires it.
+    const late = new Promise<Backend>((resolve) => {
+      setTimeout(() => {
+        resolve(startBackend({ name: "late", port: Number(new URL(url).port) }));
+      }, 150);
+    });
+
+    const response = await router.post("/v1/classify", classifyBody(["x"]));
+    const backend = await late;
+    try {
+      expect(response.status).toBe(200);
+      expect(await router.metric("kubetune_router_upstream_retries_total")).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(backend.received).toHaveLength(1);
+    } finally {
+      await backend.close();
+    }
   });
 
   it("when one endpoint refuses connections, retries on another endpoint of the variant", async () => {

@@ -38,7 +38,10 @@ export function tableFile(dir: string): { path: string; write: (table: unknown) 
   return { path, write };
 }
 
-export async function startTestRouter(table: unknown): Promise<RouterUnderTest> {
+export async function startTestRouter(
+  table: unknown,
+  options: { adminToken?: string } = {},
+): Promise<RouterUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "kubetune-router-"));
   const { path: tablePath, write: writeTable } = tableFile(dir);
   writeTable(table);
@@ -48,6 +51,7 @@ export async function startTestRouter(table: unknown): Promise<RouterUnderTest> 
     host: "127.0.0.1",
     log: silentLogger,
     pollMs: 100,
+    ...options,
   });
   const url = `http://127.0.0.1:${router.port}`;
   return {

@@ -19,6 +19,12 @@ export const realNodePlacement = {
   tolerations: [{ key: REAL_NODE_LABEL, operator: "Exists", effect: "NoSchedule" }],
 };
 
+/** The operator settings that put serving and router pods where `realNodePlacement` does. */
+export const realNodeServingSettings = {
+  KUBETUNE_SERVING_NODE_SELECTOR: `${REAL_NODE_LABEL}=true`,
+  KUBETUNE_SERVING_TOLERATIONS: `${REAL_NODE_LABEL}:NoSchedule`,
+};
+
 export function corefile(plan: NodePlan, context: string): string {
   return `.:53 {
     bind ${plan.gateway}

@@ -1,15 +1,18 @@
 // The router of a route: the ConfigMap holding its routing table, a Deployment of the
 // router mounting it (the router hot-reloads it, so a table change never restarts pods),
-// and a Service named after the route.
+// the Secret holding the token the operator pushes tables with, and a Service named
+// after the route.
 import type {
   V1ConfigMap,
   V1Deployment,
   V1ObjectMeta,
   V1Probe,
+  V1Secret,
   V1Service,
 } from "@kubernetes/client-node";
 import type { InferenceRoute } from "@kubetune/api";
-import { ROUTING_TABLE_FILE } from "@kubetune/api";
+import { ROUTER_ADMIN_TOKEN_ENV, ROUTING_TABLE_FILE } from "@kubetune/api";
+import type { PodPlacement } from "../../config/serving-placement.js";
 import { ROUTER_PORT, routerLabels, routerNames, routerSelector } from "./names.js";
 
 const TABLE_DIR = "/etc/kubetune/routing";
@@ -41,6 +44,20 @@ export function tableConfigMap(route: InferenceRoute, json: string): V1ConfigMap
   };
 }
 
+export const ADMIN_TOKEN_KEY = "token";
+const TOKEN_FINGERPRINT = "kubetune.io/admin-token-fingerprint";
+
+/** Created once with a random token and never rewritten: routers read it at start. */
+export function adminSecret(route: InferenceRoute, token: string): V1Secret {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: ownedMetadata(route, routerNames(route.metadata.name).adminSecret),
+    type: "Opaque",
+    data: { [ADMIN_TOKEN_KEY]: Buffer.from(token).toString("base64") },
+  };
+}
+
 const probe = (path: string, periodSeconds: number): V1Probe => ({
   httpGet: { path, port: "http" },
   periodSeconds,
@@ -48,7 +65,15 @@ const probe = (path: string, periodSeconds: number): V1Probe => ({
   timeoutSeconds: 2,
 });
 
-export function routerDeployment(route: InferenceRoute, image: string): V1Deployment {
+/** What the router Deployment is made from besides the route. */
+export interface RouterSettings {
+  image: string;
+  placement: PodPlacement;
+  /** tokenFingerprint of the admin token the pods read. */
+  tokenFingerprint: string;
+}
+
+export function routerDeployment(route: InferenceRoute, settings: RouterSettings): V1Deployment {
   const names = routerNames(route.metadata.name);
   return {
     apiVersion: "apps/v1",
@@ -64,13 +89,15 @@ export function routerDeployment(route: InferenceRoute, image: string): V1Deploy
             "prometheus.io/scrape": "true",
             "prometheus.io/port": String(ROUTER_PORT),
             "prometheus.io/path": "/metrics",
+            [TOKEN_FINGERPRINT]: settings.tokenFingerprint,
           },
         },
         spec: {
+          ...structuredClone(settings.placement),
           containers: [
             {
               name: "router",
-              image,
+              image: settings.image,
               args: [
                 "--config",
                 `${TABLE_DIR}/${ROUTING_TABLE_FILE}`,
@@ -80,6 +107,12 @@ export function routerDeployment(route: InferenceRoute, image: string): V1Deploy
                 String(ROUTER_PORT),
               ],
               ports: [{ name: "http", containerPort: ROUTER_PORT }],
+              env: [
+                {
+                  name: ROUTER_ADMIN_TOKEN_ENV,
+                  valueFrom: { secretKeyRef: { name: names.adminSecret, key: ADMIN_TOKEN_KEY } },
+                },
+              ],
               resources: {
                 requests: { cpu: "100m", memory: "128Mi" },
                 limits: { memory: "256Mi" },

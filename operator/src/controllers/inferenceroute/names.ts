@@ -1,5 +1,6 @@
 // Names and labels of what an InferenceRoute owns: the routing-table ConfigMap, the
-// router Deployment, the Service named after the route, and an optional HTTPRoute.
+// router Deployment, the Secret with its admin token, the Service named after the route,
+// and an optional HTTPRoute.
 export const INFERENCEROUTE_LABEL = "kubetune.io/inferenceroute";
 export const ROUTER_PORT = 8080;
 
@@ -8,6 +9,7 @@ export function routerNames(route: string) {
     service: route,
     deployment: `${route}-router`,
     configMap: `${route}-routing-table`,
+    adminSecret: `${route}-router-admin`,
     httpRoute: route,
   };
 }

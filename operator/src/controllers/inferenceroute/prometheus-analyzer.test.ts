@@ -25,7 +25,7 @@ describe("analysisQueries", () => {
     const queries = analysisQueries(QUERY);
 
     expect(queries.errorRate).toBe(
-      'sum(rate(kubetune_router_requests_total{namespace="ml",route="arxiv",variant="candidate",code=~"5.."}[60s])) / sum(rate(kubetune_router_requests_total{namespace="ml",route="arxiv",variant="candidate"}[60s]))',
+      '(sum(rate(kubetune_router_requests_total{namespace="ml",route="arxiv",variant="candidate",code=~"5.."}[60s])) or vector(0)) / sum(rate(kubetune_router_requests_total{namespace="ml",route="arxiv",variant="candidate"}[60s]))',
     );
     expect(queries.p99LatencySeconds).toContain("histogram_quantile(0.99, sum by (le)");
     expect(queries.escalationRate).toContain("kubetune_router_escalations_total");

@@ -31,10 +31,20 @@ export function analysisQueries(query: AnalysisQuery, namespaceLabel = "namespac
   const selector = `${namespaceLabel}=${quote(query.namespace)},route=${quote(query.route)},variant=${quote(query.variant)}`;
   const window = `[${Math.max(1, Math.round(query.windowSeconds))}s]`;
   const rate = (metric: string, extra = "") => `sum(rate(${metric}{${selector}${extra}}${window}))`;
+  // A counter series exists only once it moved: with no 5xx (or no escalation) yet, the
+  // numerator is empty and the share would be "no data"; `or vector(0)` makes it 0. An
+  // empty denominator (no traffic) stays no data.
+  const share = (part: string, whole: string) => `(${part} or vector(0)) / ${whole}`;
   return {
-    errorRate: `${rate("kubetune_router_requests_total", ',code=~"5.."')} / ${rate("kubetune_router_requests_total")}`,
+    errorRate: share(
+      rate("kubetune_router_requests_total", ',code=~"5.."'),
+      rate("kubetune_router_requests_total"),
+    ),
     p99LatencySeconds: `histogram_quantile(0.99, sum by (le) (rate(kubetune_router_request_duration_seconds_bucket{${selector}}${window})))`,
-    escalationRate: `${rate("kubetune_router_escalations_total")} / ${rate("kubetune_router_documents_total")}`,
+    escalationRate: share(
+      rate("kubetune_router_escalations_total"),
+      rate("kubetune_router_documents_total"),
+    ),
   };
 }
 

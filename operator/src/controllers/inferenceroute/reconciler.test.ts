@@ -1,4 +1,4 @@
-import type { V1ConfigMap, V1Deployment } from "@kubernetes/client-node";
+import type { V1ConfigMap, V1Deployment, V1Secret } from "@kubernetes/client-node";
 import type { InferenceRoute, ModelVersion, RoutingTable } from "@kubetune/api";
 import { describe, expect, it } from "vitest";
 import { FakeClient } from "../../../test/fake-client.js";
@@ -8,19 +8,23 @@ import { Kinds } from "../../runtime/kinds.js";
 import type { InferenceRouteDeps } from "./reconciler.js";
 import { reconcileInferenceRoute } from "./reconciler.js";
 import type { Applied } from "./verify.js";
+import { AdminTokens } from "./admin-token.js";
 
 const now = new Date("2026-11-22T03:00:00.000Z");
 const key = (name: string) => ({ namespace: "ml", name });
 
-/** A router that has applied whatever the ConfigMap holds, or one that cannot be reached. */
-function fakeRouter(client: FakeClient, reachable = true) {
+/** Routers that take every delivered table and remember the token it came with, or none that answers. */
+function fakeRouters(reachable = true) {
+  const tokens: (string | undefined)[] = [];
   return {
-    appliedGeneration: async (route: { name: string }): Promise<Applied> => {
-      if (!reachable)
-        return { error: "router pod arxiv-router-x did not answer /v1/routes (HTTP 503)" };
-      const cm = await client.get<V1ConfigMap>(Kinds.ConfigMap, key(`${route.name}-routing-table`));
-      const table = JSON.parse(cm?.data?.["routing-table.json"] ?? "{}") as RoutingTable;
-      return { generation: table.generation };
+    tokens,
+    deliver: (_route: { name: string }, table: RoutingTable, token: string | undefined) => {
+      tokens.push(token);
+      return Promise.resolve<Applied>(
+        reachable
+          ? { generation: table.generation }
+          : { error: "router pod arxiv-router-x did not answer /v1/routes (HTTP 503)" },
+      );
     },
   };
 }
@@ -31,7 +35,9 @@ function deps(client: FakeClient, change: Partial<InferenceRouteDeps> = {}): Inf
     events: client.recorder(),
     now: () => now,
     routerImage: "kubetune/router:test",
-    verifier: fakeRouter(client),
+    placement: {},
+    tokens: new AdminTokens(client),
+    delivery: fakeRouters(),
     gateway: { installed: () => Promise.resolve(false) },
     analyzer: undefined,
     ...change,
@@ -50,6 +56,18 @@ async function reconcile(client: FakeClient, change: Partial<InferenceRouteDeps>
   const cm = await client.get<V1ConfigMap>(Kinds.ConfigMap, key("arxiv-routing-table"));
   const text = cm?.data?.["routing-table.json"];
   return { result, route, table: text ? (JSON.parse(text) as RoutingTable) : undefined };
+}
+
+/** A route rolling its candidate out in one step to 100%, with both versions ready. */
+function oneStepRollout(): FakeClient {
+  const route = makeRoute("arxiv", "ml", {
+    variants: [
+      { name: "stable", modelVersion: "arxiv-v3", weight: 100 },
+      { name: "candidate", modelVersion: "arxiv-v4", weight: 0 },
+    ],
+    rollout: { candidate: "candidate", steps: [{ weight: 100 }] },
+  });
+  return new FakeClient().seed(route).seed(version("arxiv-v3")).seed(version("arxiv-v4"));
 }
 
 const condition = (route: InferenceRoute | undefined, type: string) => {
@@ -136,11 +154,35 @@ describe("reconcileInferenceRoute", () => {
       .seed(version("arxiv-v3"))
       .seed(version("arxiv-v4"));
 
-    const { route, result } = await reconcile(client, { verifier: fakeRouter(client, false) });
+    const { route, result } = await reconcile(client, { delivery: fakeRouters(false) });
 
     expect(condition(route, "WeightsApplied")).toBe("False/RouterUnreachable");
     expect(route?.status?.variants?.[0]?.weight).toBeUndefined();
     expect(result.requeueAfterMs).toBeGreaterThan(0);
+  });
+
+  it("when a route is reconciled, its admin token is made once, kept in a Secret it owns, read by the router pods and sent with every delivery, also after a restart", async () => {
+    const client = new FakeClient()
+      .seed(makeRoute("arxiv", "ml"))
+      .seed(version("arxiv-v3"))
+      .seed(version("arxiv-v4"));
+    const routers = fakeRouters();
+
+    await reconcile(client, { delivery: routers });
+    await reconcile(client, { delivery: routers, tokens: new AdminTokens(client) });
+
+    const secret = (await client.get<V1Secret>(Kinds.Secret, key("arxiv-router-admin")))!;
+    const token = Buffer.from(secret.data!.token!, "base64").toString("utf8");
+    expect(token.length).toBeGreaterThanOrEqual(40);
+    expect(secret.metadata!.ownerReferences![0]).toMatchObject({ kind: "InferenceRoute" });
+    expect(routers.tokens).toEqual([token, token]);
+    const deployment = (await client.get<V1Deployment>(Kinds.Deployment, key("arxiv-router")))!;
+    expect(deployment.spec!.template.spec!.containers[0]!.env).toEqual([
+      {
+        name: "KUBETUNE_ROUTER_ADMIN_TOKEN",
+        valueFrom: { secretKeyRef: { name: "arxiv-router-admin", key: "token" } },
+      },
+    ]);
   });
 
   it("when the candidate is not ready, sends it nothing and names it in BackendsReady", async () => {
@@ -259,14 +301,7 @@ describe("reconcileInferenceRoute", () => {
   });
 
   it("when a rollout completes, promotes the candidate's ModelVersion to production", async () => {
-    const base = makeRoute("arxiv", "ml", {
-      variants: [
-        { name: "stable", modelVersion: "arxiv-v3", weight: 100 },
-        { name: "candidate", modelVersion: "arxiv-v4", weight: 0 },
-      ],
-      rollout: { candidate: "candidate", steps: [{ weight: 100 }] },
-    });
-    const client = new FakeClient().seed(base).seed(version("arxiv-v3")).seed(version("arxiv-v4"));
+    const client = oneStepRollout();
 
     const { route, table } = await reconcile(client);
 
@@ -276,6 +311,18 @@ describe("reconcileInferenceRoute", () => {
     const promoted = await client.get<ModelVersion>(Kinds.ModelVersion, key("arxiv-v4"));
     expect(promoted?.spec.stage).toBe("production");
     expect(condition(route, "Progressing")).toBe("False/Completed");
+  });
+
+  it("when a rollout completed long ago and its candidate was demoted since, leaves the demotion alone", async () => {
+    const client = oneStepRollout();
+    await reconcile(client);
+    await client.patch(Kinds.ModelVersion, key("arxiv-v4"), { spec: { stage: "staging" } });
+
+    const { route } = await reconcile(client);
+
+    expect(condition(route, "Progressing")).toBe("False/Completed");
+    const demoted = await client.get<ModelVersion>(Kinds.ModelVersion, key("arxiv-v4"));
+    expect(demoted?.spec.stage).toBe("staging");
   });
 
   it("when a rollout has thresholds but no Prometheus is configured, holds the first step and says why", async () => {

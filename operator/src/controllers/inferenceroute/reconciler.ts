@@ -10,6 +10,7 @@ import type {
 } from "@kubetune/api";
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
+import type { PodPlacement } from "../../config/serving-placement.js";
 import type { EventRecorder, KubeClient, ObjectKey } from "../../runtime/client.js";
 import type { ReconcileResult } from "../../runtime/controller.js";
 import { Kinds } from "../../runtime/kinds.js";
@@ -23,7 +24,9 @@ import { routerNames } from "./names.js";
 import { promoteIfCompleted, stepRollout } from "./rollout-reconcile.js";
 import { computeStatus, isApplied, verifyRetryMs } from "./status.js";
 import { renderTable, tableIn, tableJson, withGeneration } from "./table.js";
-import type { TableVerifier } from "./verify.js";
+import type { TableDelivery } from "./verify.js";
+import type { AdminTokens } from "./admin-token.js";
+import { tokenFingerprint } from "./admin-token.js";
 import type { Weighted } from "./weights.js";
 import { appliedWeights, rolloutWeights } from "./weights.js";
 
@@ -32,7 +35,9 @@ export interface InferenceRouteDeps {
   events: EventRecorder;
   now: () => Date;
   routerImage: string;
-  verifier: TableVerifier;
+  placement: PodPlacement;
+  tokens: AdminTokens;
+  delivery: TableDelivery;
   gateway: GatewayApi;
   /** Undefined when no Prometheus is configured: rollouts with thresholds hold their step. */
   analyzer: RolloutAnalyzer | undefined;
@@ -45,16 +50,18 @@ export async function reconcileInferenceRoute(
   const route = await deps.client.get<InferenceRoute>(Kinds.InferenceRoute, key);
   if (!route) return {}; // deleted: owner references collect the router and its table
   const plan = await planTable(route, deps);
-  await applyRouter(route, plan.table, plan.previous, deps);
+  const token = await deps.tokens.tokenFor(route);
+  await applyRouter(route, plan, token, deps);
   const gateway = await reconcileGateway(route, plan.table?.variants ?? [], deps);
-  const verified = plan.table ? await deps.verifier.appliedGeneration(key) : undefined;
+  const verified = plan.table ? await deps.delivery.deliver(key, plan.table, token) : undefined;
   const observed = { ...plan, route, now: deps.now(), verified, gateway };
   const status = computeStatus(observed);
+  // Before the status that records Completed: a crash in between promotes on the retry.
+  if (plan.rollout) await promoteIfCompleted(route, plan.rollout, deps);
   if (!isDeepStrictEqual(route.status, status)) {
     await deps.client.patchStatus(Kinds.InferenceRoute, key, status, route.status);
     recordRouteTransitions(route, status, deps.events);
   }
-  if (plan.rollout) await promoteIfCompleted(route, plan.rollout, deps);
   return nextCheck(observed, status);
 }
 
@@ -113,13 +120,17 @@ const DESIRED_HASH = "kubetune.io/desired-hash";
 /** Writes the table when it changed, and the router's Deployment and Service unless they are as desired. */
 async function applyRouter(
   route: InferenceRoute,
-  table: RoutingTable | undefined,
-  previous: RoutingTable | undefined,
+  { table, previous }: { table: RoutingTable | undefined; previous: RoutingTable | undefined },
+  token: string,
   deps: InferenceRouteDeps,
 ): Promise<void> {
   if (table && !isDeepStrictEqual(table, previous))
     await deps.client.apply(tableConfigMap(route, tableJson(table)));
-  const deployment = routerDeployment(route, deps.routerImage);
+  const deployment = routerDeployment(route, {
+    image: deps.routerImage,
+    placement: deps.placement,
+    tokenFingerprint: tokenFingerprint(token),
+  });
   const service = routerService(route);
   const hash = createHash("sha256")
     .update(JSON.stringify([deployment, service]))

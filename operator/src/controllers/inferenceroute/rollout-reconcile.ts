@@ -1,9 +1,12 @@
 // The rollout's side effects around the pure state machine: measuring the candidate when
 // an analysis is due, and promoting its ModelVersion once the rollout completes.
 import type { InferenceRoute, ModelVersion } from "@kubetune/api";
+import { InferenceRouteConditions as C, InferenceRouteReasons as R } from "@kubetune/api";
+import { findCondition } from "../../runtime/conditions.js";
 import { Kinds } from "../../runtime/kinds.js";
 import { stageChangePatch } from "../modelversion/stage.js";
 import type { Measurement } from "./analysis.js";
+import { hasThresholds } from "./analysis.js";
 import { durationMs } from "./duration.js";
 import type { InferenceRouteDeps } from "./reconciler.js";
 import type { RolloutOutcome } from "./rollout.js";
@@ -14,7 +17,10 @@ export async function stepRollout(
   deps: Pick<InferenceRouteDeps, "analyzer" | "now">,
 ): Promise<RolloutOutcome> {
   const now = deps.now();
-  const measurement = analysisDue(route, now) ? await measure(route, deps) : undefined;
+  // Without a Prometheus no analysis can ever pass: say so at once, not an interval later.
+  const unmeasurable = !deps.analyzer && hasThresholds(route.spec.rollout?.analysis);
+  const measurement =
+    analysisDue(route, now) || unmeasurable ? await measure(route, deps) : undefined;
   return nextRollout({ route, now, ...(measurement ? { measurement } : {}) });
 }
 
@@ -36,13 +42,18 @@ async function measure(
   }
 }
 
-/** A completed rollout makes the candidate's ModelVersion production (the ModelVersion controller demotes the old one). */
+/**
+ * A rollout that completes makes the candidate's ModelVersion production (the ModelVersion
+ * controller demotes the old one). Once, on the way into Completed: a later promotion or
+ * rollback of another version must not be undone by a rollout that finished long ago.
+ */
 export async function promoteIfCompleted(
   route: InferenceRoute,
   outcome: RolloutOutcome,
   deps: Pick<InferenceRouteDeps, "client" | "events" | "now">,
 ): Promise<void> {
-  if (outcome.state.phase !== "Completed") return;
+  const recorded = findCondition(route.status?.conditions, C.Progressing)?.reason;
+  if (outcome.state.phase !== "Completed" || recorded === R.Completed) return;
   const candidate = route.spec.variants.find((v) => v.name === route.spec.rollout?.candidate);
   if (!candidate) return;
   const key = { namespace: route.metadata.namespace ?? "default", name: candidate.modelVersion };

@@ -74,6 +74,15 @@ describe("nextRollout", () => {
     expect(route.status?.rollout?.lastAnalysis).toMatchObject({ passed: true, errorRate: "0.001" });
   });
 
+  it("when a step has just started, its first analysis waits one interval, so its window holds the step's traffic", () => {
+    const route = rolloutRoute();
+    step(route, { now: t0 });
+
+    expect(analysisDue(route, t0)).toBe(false);
+    expect(analysisDue(route, at(29))).toBe(false);
+    expect(analysisDue(route, at(30))).toBe(true);
+  });
+
   it("when the pause is not over, holds the step and asks to come back when it ends", () => {
     const route = rolloutRoute(false);
     step(route, { now: t0 });

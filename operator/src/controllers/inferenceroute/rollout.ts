@@ -94,8 +94,10 @@ export function analysisDue(route: InferenceRoute, now: Date): boolean {
   if (TERMINAL.includes(state.phase) || state.phase === "Paused") return false;
   if (flag(route, ABORT_ANNOTATION) || flag(route, PAUSED_ANNOTATION)) return false;
   if (!hasThresholds(rollout.analysis)) return false;
+  // A step's first analysis waits one interval: its window must hold the step's traffic,
+  // not the time before the router took the new weights (no data, which fails).
   const last = state.lastAnalysis?.time ? Date.parse(state.lastAnalysis.time) : 0;
-  return now.getTime() - last >= intervalMs(rollout);
+  return now.getTime() - Math.max(last, stepStart(state, now)) >= intervalMs(rollout);
 }
 
 function intervalMs(rollout: Rollout): number {

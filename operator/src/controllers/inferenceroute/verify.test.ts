@@ -24,7 +24,7 @@ describe("lowestGeneration", () => {
   });
 
   it("when there is no ready router, says so", () => {
-    expect(lowestGeneration([])).toEqual({ error: "no router pod is ready" });
+    expect(lowestGeneration([])).toEqual({ error: "no router pod is running" });
   });
 });
 

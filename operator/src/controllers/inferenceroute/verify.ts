@@ -1,15 +1,20 @@
 // Which routing-table generation the route's routers have in force. The reconciler reports
 // WeightsApplied=True only once every ready router says it serves the rendered table.
+import type { RoutingTable } from "@kubetune/api";
 import type { ObjectKey } from "../../runtime/client.js";
 
 export type Applied = { generation: number } | { error: string };
 
-export interface TableVerifier {
-  /** The lowest generation any ready router of the route serves, or why it is not known. */
-  appliedGeneration(route: ObjectKey): Promise<Applied>;
+export interface TableDelivery {
+  /**
+   * Brings every running router of the route to `table` (pushing it, with the route's
+   * admin token, to those behind) and reports the lowest generation any of them serves,
+   * or why that is not known.
+   */
+  deliver(route: ObjectKey, table: RoutingTable, token: string | undefined): Promise<Applied>;
 }
 
-/** The generation in a router's /v1/routes answer (services/router/src/http/info.ts). */
+/** The generation in a router's /v1/routes or push answer (services/router/src/http). */
 export function generationInRoutes(body: string): number | undefined {
   try {
     const { generation } = JSON.parse(body) as { generation?: unknown };
@@ -19,9 +24,20 @@ export function generationInRoutes(body: string): number | undefined {
   }
 }
 
+/** The router's own reason in a JSON error answer, or the body's start. */
+export function errorInAnswer(body: string): string {
+  try {
+    const { error } = JSON.parse(body) as { error?: unknown };
+    if (typeof error === "string") return error;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return body.slice(0, 200);
+}
+
 /** Combines the routers' answers: every one must have answered with a generation. */
 export function lowestGeneration(answers: readonly (number | string)[]): Applied {
-  if (answers.length === 0) return { error: "no router pod is ready" };
+  if (answers.length === 0) return { error: "no router pod is running" };
   const failed = answers.find((a): a is string => typeof a === "string");
   if (failed !== undefined) return { error: failed };
   return { generation: Math.min(...(answers as number[])) };

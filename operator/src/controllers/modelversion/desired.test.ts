@@ -121,6 +121,20 @@ describe("desiredServing", () => {
     expect(deployment.spec!.replicas).toBe(1);
   });
 
+  it("when the operator has a serving placement, its pods carry the node selector and tolerations", () => {
+    const placement = {
+      nodeSelector: { "kubetune.io/pool": "cpu" },
+      tolerations: [{ key: "kubetune.io/pool", operator: "Exists", effect: "NoSchedule" }],
+    };
+
+    const pod = desiredServing(makeModelVersion("arxiv-v4", "ml"), images, placement).deployment
+      .spec!.template.spec!;
+
+    expect(pod.nodeSelector).toEqual(placement.nodeSelector);
+    expect(pod.tolerations).toEqual(placement.tolerations);
+    expect(pod.tolerations).not.toBe(placement.tolerations);
+  });
+
   it("when called twice with the same version, returns the same objects", () => {
     const mv = makeModelVersion("arxiv-v4", "ml");
 

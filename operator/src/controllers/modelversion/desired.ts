@@ -1,5 +1,5 @@
 // The Deployment and Service of a served ModelVersion, as a pure function of the version
-// and the operator's images: re-reconciling yields the same objects.
+// and the operator's images and placement: re-reconciling yields the same objects.
 import type {
   V1Deployment,
   V1ObjectMeta,
@@ -8,6 +8,7 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import type { ModelVersion } from "@kubetune/api";
+import type { PodPlacement } from "../../config/serving-placement.js";
 import { MODELS_DIR, fetchContainers } from "./artifact-fetch.js";
 import { SERVING_PORT, servingLabels, servingName, servingSelector } from "./names.js";
 import { serverArgs } from "./server-args.js";
@@ -35,7 +36,11 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number): V
   timeoutSeconds: 2,
 });
 
-export function desiredServing(mv: ModelVersion, images: ServingImages): ServingObjects {
+export function desiredServing(
+  mv: ModelVersion,
+  images: ServingImages,
+  placement: PodPlacement = {},
+): ServingObjects {
   const name = servingName(mv.metadata.name);
   const metadata: V1ObjectMeta = {
     name,
@@ -52,7 +57,9 @@ export function desiredServing(mv: ModelVersion, images: ServingImages): Serving
       },
     ],
   };
-  return { deployment: deployment(mv, metadata, images), service: service(mv, metadata) };
+  const spec = deployment(mv, metadata, images);
+  Object.assign(spec.spec?.template.spec ?? {}, structuredClone(placement));
+  return { deployment: spec, service: service(mv, metadata) };
 }
 
 function deployment(mv: ModelVersion, metadata: V1ObjectMeta, images: ServingImages): V1Deployment {

@@ -15,6 +15,7 @@ function deps(client: FakeClient) {
     events: client.recorder(),
     now: () => now,
     images: { encoder: "kubetune/encoder:test", llm: "kubetune/llm:test" },
+    placement: {},
   };
 }
 

@@ -4,6 +4,7 @@ import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import type { InferenceRoute, ModelVersion } from "@kubetune/api";
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
+import type { PodPlacement } from "../../config/serving-placement.js";
 import type { EventRecorder, KubeClient, ObjectKey } from "../../runtime/client.js";
 import type { ReconcileResult } from "../../runtime/controller.js";
 import { Kinds } from "../../runtime/kinds.js";
@@ -20,6 +21,7 @@ export interface ModelVersionDeps {
   events: EventRecorder;
   now: () => Date;
   images: ServingImages;
+  placement: PodPlacement;
 }
 
 const DESIRED_HASH = "kubetune.io/desired-hash";
@@ -36,7 +38,8 @@ export async function reconcileModelVersion(
   const references = referencesTo(mv, routes);
   const name = { ...scope, name: servingName(mv.metadata.name) };
   const existing = await deps.client.get<V1Deployment>(Kinds.Deployment, name);
-  if (references.length > 0) await serve(desiredServing(mv, deps.images), existing, deps);
+  if (references.length > 0)
+    await serve(desiredServing(mv, deps.images, deps.placement), existing, deps);
   else await unserve(name, existing, deps);
   const served = references.length > 0;
   const deployment = served

@@ -1,7 +1,11 @@
 // The routing table in force, read from a file (the operator's ConfigMap, mounted) and
-// hot-swapped when the file changes. A swap replaces one immutable table reference, so a
-// request keeps the table it started with and none is dropped. A file that does not
-// parse or validate is rejected with its reason, and the previous table stays in force.
+// hot-swapped when the file changes, or pushed by the operator (PUT /v1/routes), which is
+// how a weight change reaches the router in under a second: the kubelet refreshes a
+// mounted ConfigMap only on its pod sync, about a minute later. A swap replaces one
+// immutable table reference, so a request keeps the table it started with and none is
+// dropped. A table that does not parse or validate is rejected with its reason, and the
+// previous table stays in force; so does a newer one when an older arrives (the file
+// catching up after a push).
 import { watch } from "node:fs";
 import type { FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -18,6 +22,11 @@ export interface TableStatus {
   /** Why the latest file was rejected, while it is the latest file. */
   readonly lastError: string | undefined;
 }
+
+/** The answer to a pushed table. */
+export type Offer =
+  | { ok: true; generation: number; applied: boolean }
+  | { ok: false; status: 400 | 409; error: string };
 
 export interface SourceOptions {
   readonly log: Logger;
@@ -40,6 +49,8 @@ export function compileText(text: string): Compiled {
 
 export class TableSource {
   private table: Table | undefined;
+  /** The text of the table in force: the same text again, from either side, is no change. */
+  private tableText: string | undefined;
   private lastText: string | undefined;
   private lastError: string | undefined;
   private loadedAt: string | undefined;
@@ -65,10 +76,17 @@ export class TableSource {
     };
   }
 
-  /** Loads the file now; reloads are serialised so two never interleave. */
+  /** Loads the file now; reloads and pushes are serialised so two never interleave. */
   reload(): Promise<void> {
     this.pending = this.pending.then(() => this.load());
     return this.pending;
+  }
+
+  /** A pushed table: applied when its generation is newer than the one in force. */
+  offer(text: string): Promise<Offer> {
+    const answer = this.pending.then(() => this.accept(text));
+    this.pending = answer.then(() => undefined);
+    return answer;
   }
 
   async start(): Promise<void> {
@@ -106,14 +124,42 @@ export class TableSource {
       return;
     }
     this.lastText = text;
-    this.table = compiled.table;
     this.lastError = undefined;
+    const inForce = this.table?.generation;
+    // A hand-edited file may keep its generation; only a file older than a push waits.
+    if (inForce !== undefined && compiled.table.generation < inForce) return;
+    if (text !== this.tableText) this.apply(compiled.table, text, "file");
+  }
+
+  private accept(text: string): Offer {
+    const compiled = compileText(text);
+    if (!compiled.ok) {
+      this.options.log.error({ reason: compiled.error }, "Rejected pushed routing table");
+      this.options.onRejected(compiled.error);
+      return { ok: false, status: 400, error: compiled.error };
+    }
+    const { generation } = compiled.table;
+    const inForce = this.table?.generation;
+    if (inForce !== undefined && generation < inForce)
+      return {
+        ok: false,
+        status: 409,
+        error: `generation ${generation} is older than generation ${inForce} in force`,
+      };
+    if (inForce === generation) return { ok: true, generation, applied: false };
+    this.apply(compiled.table, text, "push");
+    return { ok: true, generation, applied: true };
+  }
+
+  private apply(table: Table, text: string, origin: "file" | "push"): void {
+    this.table = table;
+    this.tableText = text;
     this.loadedAt = new Date().toISOString();
     this.options.log.info(
-      { generation: compiled.table.generation, route: compiled.table.route },
+      { generation: table.generation, route: table.route, origin },
       "Applied routing table",
     );
-    this.options.onApplied(compiled.table);
+    this.options.onApplied(table);
   }
 
   private reject(reason: string, text: string | undefined): void {

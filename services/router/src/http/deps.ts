@@ -1,13 +1,19 @@
 // What the request handlers need, passed in rather than imported, so tests build their own.
 import type { Table } from "../config/compile.js";
-import type { TableStatus } from "../config/source.js";
+import type { Offer, TableStatus } from "../config/source.js";
 import type { BudgetRegistry } from "../cascade/budgets.js";
 import type { Logger } from "../log.js";
 import type { RouterMetrics } from "../metrics.js";
 import type { EndpointPool } from "../upstream/endpoints.js";
 
 export interface RouterDeps {
-  readonly tables: { current(): Table | undefined; status(): TableStatus };
+  readonly tables: {
+    current(): Table | undefined;
+    status(): TableStatus;
+    offer(text: string): Promise<Offer>;
+  };
+  /** The token PUT /v1/routes needs; undefined: pushes are refused. */
+  readonly adminToken: string | undefined;
   readonly pool: EndpointPool;
   readonly metrics: RouterMetrics;
   readonly budgets: BudgetRegistry;
