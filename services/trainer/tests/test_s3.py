@@ -15,7 +15,7 @@ from kubetune_trainer.errors import ExitCode, TrainerError
 from kubetune_trainer.job import parse_job
 from kubetune_trainer.main import run
 from kubetune_trainer.result import Artifact
-from kubetune_trainer.s3 import S3Location, parse_s3_uri, settings_from_env
+from kubetune_trainer.s3 import S3Location, parse_s3_uri, settings_from_env, store_error
 from kubetune_trainer.s3_output import s3_output
 from kubetune_trainer.s3_transfer import MIB, files_under, transfer_config, upload_files
 
@@ -178,3 +178,21 @@ def test_when_an_upload_is_refused_the_error_is_exit_8_and_names_the_location(
     assert caught.value.code == ExitCode.OBJECT_STORE
     assert caught.value.message.startswith(f"cannot upload to {output.location.uri()}: ")
     assert "does not exist" in caught.value.message
+
+
+def test_when_the_store_denies_access_the_message_says_so_through_boto3s_wrapping() -> None:
+    from boto3.exceptions import S3UploadFailedError  # noqa: PLC0415
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    denied = ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "PutObject")
+    try:
+        try:
+            raise denied
+        except ClientError as error:
+            raise S3UploadFailedError("Failed to upload") from error
+    except S3UploadFailedError as wrapped:
+        message = store_error("upload to", S3Location("b", "p"), wrapped).message
+    assert message == (
+        "cannot upload to s3://b/p: access to s3://b/p was denied (AccessDenied): "
+        "check the credentials and policy"
+    )
