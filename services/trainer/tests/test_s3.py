@@ -60,14 +60,20 @@ def test_when_an_output_uri_is_malformed_the_input_is_refused(uri: str, tmp_path
     assert caught.value.code == ExitCode.INVALID_INPUT
 
 
-def test_when_the_output_is_s3_the_run_writes_to_the_scratch_folder(
+def test_when_the_output_is_s3_the_run_writes_to_a_scratch_folder_of_its_own_location(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KUBETUNE_SCRATCH_DIR", str(tmp_path / "scratch"))
     document = trainer_input(tmp_path / "base", tmp_path / "data.jsonl", tmp_path / "out")
     document["spec"]["output"]["uri"] = "s3://models/arxiv/"
     job = parse_job(document)
-    assert (job.output, job.output_uri) == (tmp_path / "scratch", "s3://models/arxiv/")
+    assert job.output_uri == "s3://models/arxiv/"
+    assert job.output.parent == tmp_path / "scratch"
+    document["spec"]["output"]["uri"] = "s3://models/arxiv"  # the same location
+    assert parse_job(document).output == job.output
+    document["spec"]["output"]["uri"] = "s3://models/other/"
+    assert parse_job(document).output.parent == job.output.parent
+    assert parse_job(document).output != job.output
 
 
 def test_when_settings_come_from_the_environment_region_and_endpoint_fall_back_in_order() -> None:

@@ -3,6 +3,7 @@ at /mnt/pvc/<claim> (KUBETUNE_PVC_ROOT). The output may also be s3://bucket/pref
 run is written to a local scratch folder (KUBETUNE_SCRATCH_DIR) and uploaded from there
 (s3.py). Any other scheme is refused up front rather than failing after hours of training."""
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -34,10 +35,13 @@ def is_s3(uri: str) -> bool:
 
 
 def output_path(uri: str) -> Path:
-    """The local folder the run writes to: the location itself, or for s3:// the scratch
-    folder whose contents are uploaded when the run ends."""
+    """The local folder the run writes to: the location itself, or for s3:// a folder in
+    the scratch root whose contents are uploaded when the run ends. The folder is named by
+    the output location, so a reused scratch root never uploads another run's files or
+    resumes from another run's checkpoints."""
     if is_s3(uri):
-        return Path(os.environ.get("KUBETUNE_SCRATCH_DIR", DEFAULT_SCRATCH))
+        root = Path(os.environ.get("KUBETUNE_SCRATCH_DIR", DEFAULT_SCRATCH))
+        return root / hashlib.sha256(uri.rstrip("/").encode()).hexdigest()[:16]
     return local_path(uri)
 
 
