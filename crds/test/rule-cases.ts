@@ -42,6 +42,12 @@ export const rejected: RejectRow[] = [
     wantMessage: "metadata.name: Too long: may not be more than 52 bytes",
   },
   {
+    name: "a credentials Secret name with capitals",
+    kind: "FineTuneJob",
+    change: (m) => (m.spec.output.credentialsSecret = "Model-Store"),
+    wantMessage: 'spec.output.credentialsSecret: Invalid value: "Model-Store"',
+  },
+  {
     name: 'a learning rate of "fast"',
     kind: "FineTuneJob",
     change: (m) => (m.spec.hyperparameters.learningRate = "fast"),

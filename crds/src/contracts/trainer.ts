@@ -23,7 +23,11 @@ export const TRAINER_ENV = {
   input: "KUBETUNE_TRAINER_INPUT",
   progressConfigMap: "KUBETUNE_PROGRESS_CONFIGMAP",
   namespace: "KUBETUNE_NAMESPACE",
+  /** The local folder an s3:// run writes to before it uploads (an emptyDir in the pod). */
+  scratchDir: "KUBETUNE_SCRATCH_DIR",
 } as const;
+/** Where the operator mounts the scratch emptyDir for s3:// outputs. */
+export const TRAINER_SCRATCH_PATH = "/var/lib/kubetune/scratch";
 /**
  * The key the trainer patches, while it runs, in the ConfigMap named by
  * KUBETUNE_PROGRESS_CONFIGMAP (the run's one ConfigMap, which also holds its input).
@@ -41,9 +45,14 @@ export const TRAINER_EXIT_REASONS = {
   5: "UnsupportedDevice",
   6: "GPUOutOfMemory",
   7: "ExportFailed",
+  8: "ObjectStoreError",
 } as const;
 
-/** Exit codes a retry cannot fix: the Job fails at once instead of using its backoff. */
+/**
+ * Exit codes a retry cannot fix: the Job fails at once instead of using its backoff.
+ * 8 (the object store refused or could not be reached) is retried: an endpoint outage
+ * passes, and a retried pod resumes from the checkpoints mirrored under the output.
+ */
 export const TRAINER_FATAL_EXIT_CODES = [2, 3, 4, 5] as const;
 
 export const TrainerInput = Struct(
@@ -74,7 +83,9 @@ export const TrainerResult = Struct(
   {
     artifact: Struct(
       {
-        uri: Uri({ description: "Where the artifact was written." }),
+        uri: Uri({
+          description: "Where the artifact was written (file://, or s3:// once uploaded).",
+        }),
         digest: Type.Optional(Digest({ description: "sha256 of the artifact." })),
       },
       { description: "The produced artifact." },

@@ -39,7 +39,11 @@ export class FineTuneJobBuilder {
           gradientCheckpointing: true,
         },
         resources: { gpu: { type: "auto", count: 1 } },
-        output: { uri: "s3://models/arxiv-classifier/", format: "gguf" },
+        output: {
+          uri: "s3://models/arxiv-classifier/",
+          format: "gguf",
+          credentialsSecret: "model-store",
+        },
         backoffLimit: 2,
       },
     };

@@ -4,6 +4,7 @@
 // them), and the project's other Python entry points (tiny models, PyTorch reference
 // outputs).
 import { execFile, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
@@ -38,6 +39,11 @@ export async function python(args: readonly string[]): Promise<string> {
     maxBuffer: 16 << 20,
   });
   return stdout;
+}
+
+/** The trainer's interpreter with its environment, as a long-running child process. */
+export async function spawnPython(args: readonly string[]): Promise<ChildProcess> {
+  return spawn(await trainerPython(), [...args], { env: pythonEnv() });
 }
 
 /** `python -m kubetune_trainer.<module> ...args`; returns stdout. */
@@ -96,8 +102,15 @@ function progressOf(patch: TrainerRun["patches"][number]): unknown {
   return JSON.parse(data["progress.json"] ?? "null") as unknown;
 }
 
-/** The trainer as its pod runs it: `python -m kubetune_trainer` with the contract's env. */
-export async function runTrainer(input: unknown, dir: string): Promise<TrainerRun> {
+/**
+ * The trainer as its pod runs it: `python -m kubetune_trainer` with the contract's env,
+ * plus `extraEnv` (what a pod gets from elsewhere, e.g. a credentials Secret).
+ */
+export async function runTrainer(
+  input: unknown,
+  dir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<TrainerRun> {
   const inputPath = join(dir, "finetunejob.json");
   const account = join(dir, "serviceaccount");
   await writeFile(inputPath, JSON.stringify(input));
@@ -114,6 +127,7 @@ export async function runTrainer(input: unknown, dir: string): Promise<TrainerRu
     KUBETUNE_SERVICE_ACCOUNT_DIR: account,
     KUBETUNE_PROGRESS_INTERVAL: "0",
     KUBETUNE_TERMINATION_LOG: termination,
+    ...extraEnv,
   };
   const child = spawn(await trainerPython(), ["-m", "kubetune_trainer"], { env });
   let logs = "";

@@ -24,6 +24,7 @@ export const FineTuneJobReasons = {
   InsufficientGPUMemory: "InsufficientGPUMemory",
   UnknownPool: "UnknownPool",
   PoolConfigInvalid: "PoolConfigInvalid",
+  OutputCredentialsMissing: "OutputCredentialsMissing",
   Pending: "Pending",
   PodScheduled: "PodScheduled",
   InsufficientGPU: "InsufficientGPU",
@@ -42,6 +43,7 @@ export const FineTuneJobReasons = {
   BaseModelUnavailable: "BaseModelUnavailable",
   UnsupportedDevice: "UnsupportedDevice",
   ExportFailed: "ExportFailed",
+  ObjectStoreError: "ObjectStoreError",
 } as const;
 
 export const fineTuneJobCrd = defineCrd({

@@ -1,5 +1,6 @@
 // FineTuneJob: "fine-tune this base model on this dataset with (Q)LoRA on a GPU pool".
 import { Type } from "@sinclair/typebox";
+import { Output } from "./output.js";
 import {
   BoundedString,
   Decimal,
@@ -192,21 +193,6 @@ const Gpu = Struct(
     ),
   },
   { description: "GPU request for the training pod." },
-);
-
-const Output = Struct(
-  {
-    uri: Uri({ description: "Where the trainer writes the artifact." }),
-    format: Enum(["gguf", "onnx", "safetensors"], {
-      description: "Artifact format: gguf for the LLM runtime, onnx for the encoder runtime.",
-    }),
-    modelVersionName: Type.Optional(
-      ObjectName({
-        description: "Name of the ModelVersion created on success; default the FineTuneJob's name.",
-      }),
-    ),
-  },
-  { description: "What the run produces." },
 );
 
 const Trainer = Struct(

@@ -114,6 +114,33 @@ describe("desiredObjects", () => {
     expect(job.spec?.template.spec?.containers[0]?.image).toBe("my/trainer:1");
   });
 
+  it("when the output is s3:// with a credentials Secret, the Secret's keys become the trainer's environment and it writes to a scratch emptyDir", () => {
+    const pod = render().job.spec?.template.spec;
+    const container = pod?.containers[0];
+
+    expect(container?.envFrom).toEqual([{ secretRef: { name: "model-store" } }]);
+    expect(container?.env).toContainEqual({
+      name: "KUBETUNE_SCRATCH_DIR",
+      value: "/var/lib/kubetune/scratch",
+    });
+    expect(container?.volumeMounts).toContainEqual({
+      name: "scratch",
+      mountPath: "/var/lib/kubetune/scratch",
+    });
+    expect(pod?.volumes).toContainEqual({ name: "scratch", emptyDir: {} });
+  });
+
+  it("when the output is file:// without a Secret, the pod gets neither envFrom nor a scratch volume", () => {
+    const ftj = makeFineTuneJob()
+      .spec({ output: { uri: "file:///mnt/models/out/", format: "gguf" } })
+      .obj();
+    const pod = render(ftj).job.spec?.template.spec;
+
+    expect(pod?.containers[0]?.envFrom).toBeUndefined();
+    expect(pod?.containers[0]?.env?.map((e) => e.name)).not.toContain("KUBETUNE_SCRATCH_DIR");
+    expect(pod?.volumes?.map((v) => v.name)).toEqual(["input"]);
+  });
+
   it("when the longest allowed name is used, keeps every child name within 63 characters", () => {
     const objects: { metadata?: { name?: string } }[] = Object.values(
       render(makeFineTuneJob("a".repeat(52)).obj()),

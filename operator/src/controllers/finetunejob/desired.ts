@@ -9,7 +9,12 @@ import type {
   V1ServiceAccount,
 } from "@kubernetes/client-node";
 import type { FineTuneJob, GpuPool, TrainerInput } from "@kubetune/api";
-import { TRAINER_ENV, TRAINER_FATAL_EXIT_CODES, TRAINER_INPUT_PATH } from "@kubetune/api";
+import {
+  TRAINER_ENV,
+  TRAINER_FATAL_EXIT_CODES,
+  TRAINER_INPUT_PATH,
+  TRAINER_SCRATCH_PATH,
+} from "@kubetune/api";
 import type { ComputeDtype } from "./placement.js";
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
@@ -147,6 +152,7 @@ function trainingJob(
 ): V1Job {
   const { spec } = input.ftj;
   const gpus = String(spec.resources?.gpu?.count ?? 1);
+  const output = outputWiring(spec.output);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -185,9 +191,14 @@ function trainingJob(
                   name: TRAINER_ENV.namespace,
                   valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } },
                 },
+                ...output.env,
               ],
+              ...output.envFrom,
               resources: { limits: { [GPU_RESOURCE]: gpus }, requests: { [GPU_RESOURCE]: gpus } },
-              volumeMounts: [{ name: "input", mountPath: "/etc/kubetune", readOnly: true }],
+              volumeMounts: [
+                { name: "input", mountPath: "/etc/kubetune", readOnly: true },
+                ...output.volumeMounts,
+              ],
               // The result JSON goes in the termination message; logs only if the trainer crashed first.
               terminationMessagePolicy: "FallbackToLogsOnError",
             },
@@ -197,9 +208,29 @@ function trainingJob(
               name: "input",
               configMap: { name: names.exchange, items: [{ key: INPUT_KEY, path: INPUT_KEY }] },
             },
+            ...output.volumes,
           ],
         },
       },
     },
+  };
+}
+
+type OutputSpec = FineTuneJob["spec"]["output"];
+
+/**
+ * What the trainer's container needs for its output. The credentials Secret's keys become
+ * its environment (AWS_ACCESS_KEY_ID, …: the names boto3 reads), so the Secret's values
+ * never pass through the operator. An s3:// run writes to a scratch emptyDir first and
+ * uploads from there.
+ */
+export function outputWiring(output: OutputSpec) {
+  const secret = output.credentialsSecret;
+  const s3 = output.uri.startsWith("s3://");
+  return {
+    envFrom: secret ? { envFrom: [{ secretRef: { name: secret } }] } : {},
+    env: s3 ? [{ name: TRAINER_ENV.scratchDir, value: TRAINER_SCRATCH_PATH }] : [],
+    volumeMounts: s3 ? [{ name: "scratch", mountPath: TRAINER_SCRATCH_PATH }] : [],
+    volumes: s3 ? [{ name: "scratch", emptyDir: {} }] : [],
   };
 }

@@ -75,7 +75,7 @@ export function admissionCounters(registry: Registry): AdmissionMetrics {
   });
   const rejections = new Counter({
     name: "kubetune_operator_finetunejob_admission_rejections_total",
-    help: "FineTuneJobs refused admission, by reason (InsufficientGPUMemory, UnknownPool, PoolConfigInvalid).",
+    help: "FineTuneJobs refused admission, by reason (InsufficientGPUMemory, UnknownPool, PoolConfigInvalid, OutputCredentialsMissing).",
     labelNames: ["reason"] as const,
     registers: [registry],
   });

@@ -174,6 +174,32 @@ describe("reconcileFineTuneJob", () => {
     expect(conditionOf(await statusOf(client), "Admitted")).toBe("False/PoolConfigInvalid");
   });
 
+  it("when an s3:// output names no credentials Secret, takes no GPU and says what to set", async () => {
+    const ftj = makeFineTuneJob()
+      .spec({ output: { uri: "s3://models/out/", format: "gguf" } })
+      .obj();
+    const { client, reconcile } = setup(ftj);
+
+    await reconcile();
+
+    const admitted = findCondition((await statusOf(client))?.conditions, "Admitted");
+    expect(`${admitted?.status}/${admitted?.reason}`).toBe("False/OutputCredentialsMissing");
+    expect(admitted?.message).toContain("spec.output.credentialsSecret is not set");
+    expect(await client.list(Kinds.Job)).toEqual([]);
+  });
+
+  it("when a file:// output names no credentials Secret, the run is placed as usual", async () => {
+    const ftj = makeFineTuneJob()
+      .spec({ output: { uri: "file:///mnt/models/out/", format: "gguf" } })
+      .obj();
+    const { client, reconcile } = setup(ftj);
+
+    await reconcile();
+
+    expect(conditionOf(await statusOf(client), "Admitted")).toBe("True/Placed");
+    expect(await client.list(Kinds.Job)).toHaveLength(1);
+  });
+
   it("when the Job completes with a result, registers exactly one ModelVersion with lineage, even when reconciled again", async () => {
     const { client, reconcile } = setup();
     await reconcile();
@@ -243,7 +269,9 @@ describe("reconcileFineTuneJob", () => {
 
   it("when the output is safetensors, succeeds without registering a ModelVersion", async () => {
     const ftj = makeFineTuneJob()
-      .spec({ output: { uri: "s3://models/out/", format: "safetensors" } })
+      .spec({
+        output: { uri: "s3://models/out/", format: "safetensors", credentialsSecret: "store" },
+      })
       .obj();
     const { client, reconcile } = setup(ftj);
     await reconcile();

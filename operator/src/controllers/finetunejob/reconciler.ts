@@ -14,6 +14,7 @@ import { desiredModelVersion, isServable, modelVersionName } from "./model-versi
 import { readProgress, readResult, versionGivenToTrainer } from "./observe.js";
 import { jobCondition } from "./outcome.js";
 import { moveIfStuck } from "./move.js";
+import { outputBlocker } from "./output-check.js";
 import type { Placed } from "./move.js";
 import type { Estimator, Placement } from "./placement.js";
 import { choosePool, computeDtypeOf } from "./placement.js";
@@ -54,9 +55,13 @@ export async function reconcileFineTuneJob(
   const pools = deps.pools();
   const observed: Observed = { ftj, now: deps.now(), placement: undefined, version, pods: [] };
   let result: ReconcileResult = {};
-  if (pools instanceof Error) {
-    observed.blocked = { reason: "PoolConfigInvalid", message: pools.message };
-  } else {
+  const blocked =
+    pools instanceof Error
+      ? { reason: "PoolConfigInvalid", message: pools.message }
+      : outputBlocker(ftj.spec);
+  if (blocked) {
+    observed.blocked = blocked;
+  } else if (!(pools instanceof Error)) {
     observed.placement = await place(ftj, pools, deps);
     if (observed.placement.placed)
       result = await run(observed, { pools, placement: observed.placement }, deps);

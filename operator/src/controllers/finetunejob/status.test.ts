@@ -185,6 +185,30 @@ describe("computeStatus", () => {
       want: { Failed: "True/InvalidInput", Ready: "False/InvalidInput" },
     },
     {
+      name: "a trainer whose upload the object store refused, on every retry (exit 8)",
+      observed: {
+        job: job([{ type: "Failed", reason: "BackoffLimitExceeded" }]),
+        pods: [
+          pod(
+            {
+              phase: "Failed",
+              containerStatuses: [
+                trainerStatus({
+                  terminated: {
+                    exitCode: 8,
+                    message:
+                      "ObjectStoreError (exit 8): cannot reach s3://models/out: the bucket models does not exist",
+                  },
+                }),
+              ],
+            },
+            "t4-xlarge-0",
+          ),
+        ],
+      },
+      want: { Failed: "True/ObjectStoreError", Ready: "False/ObjectStoreError" },
+    },
+    {
       name: "a trainer image that cannot be pulled",
       observed: {
         job: job(),

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     DEVICE = 5
     OUT_OF_MEMORY = 6
     OUTPUT = 7
+    OBJECT_STORE = 8
 
 
 REASONS = {
@@ -26,6 +27,7 @@ REASONS = {
     ExitCode.DEVICE: "UnsupportedDevice",
     ExitCode.OUT_OF_MEMORY: "GPUOutOfMemory",
     ExitCode.OUTPUT: "ExportFailed",
+    ExitCode.OBJECT_STORE: "ObjectStoreError",
 }
 
 

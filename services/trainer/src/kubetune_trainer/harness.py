@@ -17,6 +17,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from .errors import ExitCode, TrainerError, invalid
 from .job import Job
 from .progress import Progress, Reporter
+from .uris import is_s3
 
 # Keys of spec.hyperparameters.extra the trainer itself reads; every other key must name a
 # TrainingArguments field (camelCase or snake_case) and is passed through.
@@ -147,8 +148,22 @@ class ProgressCallback(TrainerCallback):  # type: ignore[misc]
         )
 
 
+def mirror_checkpoints(trainer: Any, job: Job) -> None:
+    """For s3:// outputs: fetch the newest mirrored checkpoint, mirror the ones saved now."""
+    if not is_s3(job.output_uri):
+        return
+    from .checkpoint_mirror import CheckpointMirror, restore_latest  # noqa: PLC0415
+    from .s3_output import s3_output  # noqa: PLC0415
+
+    output = s3_output(job.output_uri)
+    checkpoints_dir(job).mkdir(parents=True, exist_ok=True)
+    restore_latest(output, checkpoints_dir(job))
+    trainer.add_callback(CheckpointMirror(output))
+
+
 def run_training(trainer: Any, job: Job) -> dict[str, float]:
     """Trains, resuming from the newest checkpoint under the output location if one exists."""
+    mirror_checkpoints(trainer, job)
     resume = last_checkpoint(job)
     if resume:
         print(f"trainer: resuming from {resume}", file=sys.stderr)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExitCode, TrainerError, invalid
-from .uris import local_path
+from .s3 import parse_s3_uri
+from .uris import is_s3, local_path, output_path
 
 TASKS = ("causal-lm", "sequence-classification")
 METHODS = ("qlora", "lora", "full")
@@ -65,6 +66,8 @@ class Job:
     validation_split: float
     output: Path
     output_format: str
+    # The spec's output URI as given; for s3:// `output` is the local scratch folder.
+    output_uri: str
     lora: Lora
     quantization: Quantization
     hyper: Hyperparameters
@@ -172,6 +175,13 @@ def _check_combination(task: str, method: str, data_format: str, output_format: 
         raise invalid("method qlora is for causal-lm; use lora or full for classification")
 
 
+def _output(output: dict[str, Any]) -> Path:
+    uri = _str(output, "uri", "spec.output")
+    if is_s3(uri):
+        parse_s3_uri(uri)  # a malformed bucket name is an input error before any work
+    return output_path(uri)
+
+
 def parse_job(document: Any) -> Job:
     """The job from the parsed input JSON; raises TrainerError(INVALID_INPUT) when it is wrong."""
     if not isinstance(document, dict):
@@ -198,8 +208,9 @@ def parse_job(document: Any) -> Job:
         dataset=local_path(_str(dataset, "uri", "spec.dataset")),
         dataset_format=data_format,
         validation_split=_decimal(dataset, "validationSplit", "0.1", at_most=1.0),
-        output=local_path(_str(output, "uri", "spec.output")),
+        output=_output(output),
         output_format=output_format,
+        output_uri=_str(output, "uri", "spec.output"),
         lora=_lora(spec),
         quantization=_quantization(spec),
         hyper=_hyper(spec, method),

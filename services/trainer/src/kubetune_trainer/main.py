@@ -14,6 +14,7 @@ from .errors import ExitCode, TrainerError
 from .job import Job, load_job
 from .progress import Reporter, reporter_from_env
 from .result import Artifact, result_json, write_failure, write_result
+from .s3_output import open_output
 
 DEFAULT_INPUT = "/etc/kubetune/finetunejob.json"
 
@@ -41,8 +42,12 @@ def run(input_path: Path) -> int:
             job.output.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise TrainerError(ExitCode.OUTPUT, f"cannot create {job.output}: {error}") from error
+        output = open_output(job)  # s3://: credentials and bucket checked before training
         artifact, adapter, metrics = train(job, reporter_from_env())
-        write_result(result_json(artifact, adapter, metrics))
+        if output is None:
+            write_result(result_json(artifact, adapter, metrics))
+        else:
+            write_result(output.publish(job.output, (artifact, adapter), metrics))
         return ExitCode.OK
     except TrainerError as error:
         write_failure(error)

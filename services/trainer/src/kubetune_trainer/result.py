@@ -50,9 +50,11 @@ def digest_of(path: Path) -> str:
 class Artifact:
     path: Path
     digest: str
+    # Where the artifact was published when that is not its local path (s3:// outputs).
+    uri: str | None = None
 
     def to_json(self) -> dict[str, str]:
-        return {"uri": file_uri(self.path), "digest": self.digest}
+        return {"uri": self.uri or file_uri(self.path), "digest": self.digest}
 
 
 def metric_strings(metrics: dict[str, float]) -> dict[str, str]:
