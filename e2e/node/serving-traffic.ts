@@ -40,7 +40,8 @@ export async function classifyOnce(call: ClassifyCall, tally: Tally): Promise<vo
     });
     const body = await response.text();
     if (!response.ok) {
-      tally.failures.push(`HTTP ${response.status}: ${body.slice(0, 200)}`);
+      const at = new Date().toISOString().slice(11, 23);
+      tally.failures.push(`${at} HTTP ${response.status}: ${body.slice(0, 200)}`);
       return;
     }
     const variant = response.headers.get(CLASSIFY_HEADERS.variant) ?? "(none)";
@@ -50,7 +51,8 @@ export async function classifyOnce(call: ClassifyCall, tally: Tally): Promise<vo
   } catch (error) {
     // fetch says only "fetch failed"; the socket's own error is its cause.
     const cause = (error as { cause?: Error }).cause;
-    tally.failures.push(`no answer: ${String(error)}${cause ? ` (${cause.message})` : ""}`);
+    const at = new Date().toISOString().slice(11, 23);
+    tally.failures.push(`${at} no answer: ${String(error)}${cause ? ` (${cause.message})` : ""}`);
   }
 }
 

@@ -1,7 +1,9 @@
 // The contract between the operator and the images' init-container entry that fetches a
-// model or adapter at pod start (`node fetch-artifact.js --uri … --sha256 … --dest …`):
+// model or adapter at pod start (`node fetch-artifact.js --uri … [--sha256 …] --dest …`):
 // its exit codes, which the operator maps to ArtifactVerified reasons, and the one command
-// line both the encoder and the LLM image run it with.
+// line both the encoder and the LLM image run it with. Without --sha256 (a ModelVersion
+// whose digest is unset) the bytes are fetched unchecked and the digest they have is
+// printed, so it can be recorded.
 import { parseArgs } from "node:util";
 
 export const FETCH_ARTIFACT_EXIT = {
@@ -19,7 +21,8 @@ export interface ArtifactFetcher {
   usage: string;
   /** Checks a `sha256:<hex>` digest, throwing a readable error when it is malformed. */
   checkDigest: (digest: string) => void;
-  fetch: (uri: string, digest: string, dest: string) => Promise<object>;
+  /** `digest` undefined: fetch without checking, and report the digest the bytes have. */
+  fetch: (uri: string, digest: string | undefined, dest: string) => Promise<object>;
 }
 
 function parse(argv: string[], fetcher: ArtifactFetcher) {
@@ -29,7 +32,8 @@ function parse(argv: string[], fetcher: ArtifactFetcher) {
     strict: true,
   });
   const { uri, sha256, dest } = values;
-  if (!uri || !sha256 || !dest) throw new Error("--uri, --sha256 and --dest are required");
+  if (!uri || !dest) throw new Error("--uri and --dest are required");
+  if (sha256 === undefined) return { uri, digest: undefined, dest };
   const digest = sha256.startsWith("sha256:") ? sha256 : `sha256:${sha256}`;
   fetcher.checkDigest(digest);
   return { uri, digest, dest };

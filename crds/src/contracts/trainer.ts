@@ -29,6 +29,11 @@ export const TRAINER_ENV = {
 /** Where the operator mounts the scratch emptyDir for s3:// outputs. */
 export const TRAINER_SCRATCH_PATH = "/var/lib/kubetune/scratch";
 /**
+ * Where the operator mounts the claim of a pvc://<claim>/<path> location: at
+ * <root>/<claim>, where the trainer (KUBETUNE_PVC_ROOT, same default) looks for it.
+ */
+export const TRAINER_PVC_ROOT = "/mnt/pvc";
+/**
  * The key the trainer patches, while it runs, in the ConfigMap named by
  * KUBETUNE_PROGRESS_CONFIGMAP (the run's one ConfigMap, which also holds its input).
  */

@@ -8,7 +8,7 @@ import { fetchModelFolder } from "./model/fetch-folder.js";
 process.exit(
   await runFetchArtifact(process.argv.slice(2), {
     usage:
-      "usage: fetch-artifact --uri <http(s)://…/|file://…|dir> --sha256 <sha256:hex> --dest <dir>",
+      "usage: fetch-artifact --uri <http(s)://…/|file://…|dir> [--sha256 <sha256:hex>] --dest <dir>",
     checkDigest: parseDigest,
     fetch: fetchModelFolder,
   }),

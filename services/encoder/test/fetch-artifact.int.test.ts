@@ -51,6 +51,15 @@ describe("fetch-artifact (encoder)", () => {
     }
   });
 
+  it("when no digest is given, fetches the folder unchecked and reports the digest it has", async () => {
+    const dest = join(work, "unchecked", "model");
+
+    const result = await runScript(FETCH, ["--uri", modelUrl, "--dest", dest]);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ dest, digest, unchecked: true });
+  });
+
   it("when the digest differs, exits 4 and leaves nothing at --dest or beside it", async () => {
     const dest = join(work, "mismatch", "model");
     const wrong = `sha256:${"0".repeat(64)}`;
@@ -97,7 +106,7 @@ describe("fetch-artifact (encoder)", () => {
   });
 
   it.each([
-    { args: ["--uri", "http://127.0.0.1:1/m/", "--dest", "/tmp/x"], error: /required/ },
+    { args: ["--uri", "http://127.0.0.1:1/m/"], error: /required/ },
     {
       args: ["--uri", "http://127.0.0.1:1/m/", "--sha256", "md5:abc", "--dest", "/tmp/x"],
       error: /sha256:<64/,

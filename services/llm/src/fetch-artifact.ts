@@ -9,7 +9,7 @@ import { parseDigest } from "./source.js";
 process.exit(
   await runFetchArtifact(process.argv.slice(2), {
     usage:
-      "usage: fetch-artifact --uri <http(s)://…|file://…|path> --sha256 <sha256:hex> --dest <file>",
+      "usage: fetch-artifact --uri <http(s)://…|file://…|path> [--sha256 <sha256:hex>] --dest <file>",
     checkDigest: parseDigest,
     fetch: fetchModelFile,
   }),

@@ -14,6 +14,8 @@ export interface FetchedFile {
   bytes: number;
   /** The file was already there with the expected digest; nothing was fetched. */
   reused: boolean;
+  /** No digest was asked for: `digest` is what the bytes have, not what was checked. */
+  unchecked?: true;
 }
 
 async function sha256IfPresent(path: string): Promise<string | undefined> {
@@ -28,25 +30,32 @@ async function fill(uri: string, partial: string): Promise<void> {
 /** Fetches the file at `uri` (http(s)://, file:// or a path) into `dest`, checking `digest`. */
 export async function fetchModelFile(
   uri: string,
-  digest: string,
+  digest: string | undefined,
   dest: string,
 ): Promise<FetchedFile> {
-  const expected = parseDigest(digest);
-  if ((await sha256IfPresent(dest)) === expected) {
-    return { dest, digest, bytes: (await stat(dest)).size, reused: true };
+  const expected = digest === undefined ? undefined : parseDigest(digest);
+  if (expected !== undefined && (await sha256IfPresent(dest)) === expected) {
+    return { dest, digest: `sha256:${expected}`, bytes: (await stat(dest)).size, reused: true };
   }
   await mkdir(dirname(dest), { recursive: true });
   const partial = `${dest}.partial-${process.pid}`;
   try {
     await fill(uri, partial);
     const actual = await sha256File(partial);
-    if (actual !== expected) {
+    if (expected !== undefined && actual !== expected) {
       throw new DigestMismatch(
-        `digest mismatch for ${uri}: expected ${digest}, got sha256:${actual}`,
+        `digest mismatch for ${uri}: expected sha256:${expected}, got sha256:${actual}`,
       );
     }
     await rename(partial, dest);
-    return { dest, digest, bytes: (await stat(dest)).size, reused: false };
+    const bytes = (await stat(dest)).size;
+    return {
+      dest,
+      digest: `sha256:${actual}`,
+      bytes,
+      reused: false,
+      ...(expected ? {} : { unchecked: true }),
+    };
   } finally {
     await rm(partial, { force: true });
   }

@@ -50,6 +50,15 @@ describe("fetch-artifact (llm)", () => {
     expect(`sha256:${await sha256File(dest)}`).toBe(digest);
   });
 
+  it("when no digest is given, fetches the file unchecked and reports the digest it has", async () => {
+    const dest = join(work, "unchecked", "model.gguf");
+
+    const result = await runScript(FETCH, ["--uri", modelUrl, "--dest", dest]);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ dest, digest, unchecked: true });
+  });
+
   it("when the digest differs, exits 4 and leaves nothing at --dest or beside it", async () => {
     const dest = join(work, "mismatch", "model.gguf");
     const wrong = `sha256:${"0".repeat(64)}`;

@@ -141,6 +141,28 @@ describe("desiredObjects", () => {
     expect(pod?.volumes?.map((v) => v.name)).toEqual(["input"]);
   });
 
+  it("when the base model, dataset and output live on claims, mounts each claim once where the trainer looks, writable only for the output", () => {
+    const ftj = makeFineTuneJob()
+      .spec({
+        baseModel: { name: "tiny-llama", uri: "pvc://models/tiny-llama/", parameters: "1B" },
+        dataset: { uri: "pvc://datasets/arxiv/train.jsonl", format: "alpaca" },
+        output: { uri: "pvc://models/runs/ftj-a/", format: "gguf" },
+      })
+      .obj();
+    const pod = render(ftj).job.spec?.template.spec;
+
+    expect(pod?.volumes?.filter((v) => v.persistentVolumeClaim)).toEqual([
+      { name: "claim-0", persistentVolumeClaim: { claimName: "models", readOnly: false } },
+      { name: "claim-1", persistentVolumeClaim: { claimName: "datasets", readOnly: true } },
+    ]);
+    expect(pod?.containers[0]?.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: "claim-0", mountPath: "/mnt/pvc/models", readOnly: false },
+        { name: "claim-1", mountPath: "/mnt/pvc/datasets", readOnly: true },
+      ]),
+    );
+  });
+
   it("when the longest allowed name is used, keeps every child name within 63 characters", () => {
     const objects: { metadata?: { name?: string } }[] = Object.values(
       render(makeFineTuneJob("a".repeat(52)).obj()),

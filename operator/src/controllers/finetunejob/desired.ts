@@ -9,13 +9,9 @@ import type {
   V1ServiceAccount,
 } from "@kubernetes/client-node";
 import type { FineTuneJob, GpuPool, TrainerInput } from "@kubetune/api";
-import {
-  TRAINER_ENV,
-  TRAINER_FATAL_EXIT_CODES,
-  TRAINER_INPUT_PATH,
-  TRAINER_SCRATCH_PATH,
-} from "@kubetune/api";
+import { TRAINER_ENV, TRAINER_FATAL_EXIT_CODES, TRAINER_INPUT_PATH } from "@kubetune/api";
 import type { ComputeDtype } from "./placement.js";
+import { storageWiring } from "./storage.js";
 
 export const GPU_RESOURCE = "nvidia.com/gpu";
 export const FINETUNEJOB_LABEL = "kubetune.io/finetunejob";
@@ -152,7 +148,7 @@ function trainingJob(
 ): V1Job {
   const { spec } = input.ftj;
   const gpus = String(spec.resources?.gpu?.count ?? 1);
-  const output = outputWiring(spec.output);
+  const output = storageWiring(spec);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -213,24 +209,5 @@ function trainingJob(
         },
       },
     },
-  };
-}
-
-type OutputSpec = FineTuneJob["spec"]["output"];
-
-/**
- * What the trainer's container needs for its output. The credentials Secret's keys become
- * its environment (AWS_ACCESS_KEY_ID, …: the names boto3 reads), so the Secret's values
- * never pass through the operator. An s3:// run writes to a scratch emptyDir first and
- * uploads from there.
- */
-export function outputWiring(output: OutputSpec) {
-  const secret = output.credentialsSecret;
-  const s3 = output.uri.startsWith("s3://");
-  return {
-    envFrom: secret ? { envFrom: [{ secretRef: { name: secret } }] } : {},
-    env: s3 ? [{ name: TRAINER_ENV.scratchDir, value: TRAINER_SCRATCH_PATH }] : [],
-    volumeMounts: s3 ? [{ name: "scratch", mountPath: TRAINER_SCRATCH_PATH }] : [],
-    volumes: s3 ? [{ name: "scratch", emptyDir: {} }] : [],
   };
 }

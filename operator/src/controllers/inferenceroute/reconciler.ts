@@ -86,7 +86,7 @@ async function planTable(route: InferenceRoute, deps: InferenceRouteDeps) {
   const scope = { namespace: route.metadata.namespace ?? "default" };
   const versions = await deps.client.list<ModelVersion>(Kinds.ModelVersion, scope);
   const backends = resolveBackends(route, versions);
-  const rollout = route.spec.rollout ? await stepRollout(route, deps) : undefined;
+  const rollout = route.spec.rollout ? await stepRollout(route, versions, deps) : undefined;
   const desired = desiredWeights(route, rollout?.candidateWeight);
   const weights = appliedWeights(desired, (name) =>
     backends.variants.some((b) => b.role === name && b.up),

@@ -12,16 +12,34 @@ import type { InferenceRouteDeps } from "./reconciler.js";
 import type { RolloutOutcome } from "./rollout.js";
 import { analysisDue, nextRollout } from "./rollout.js";
 
+/** Since when the candidate variant's ModelVersion is Ready (its condition's transition), or null. */
+export function candidateReadySince(
+  route: InferenceRoute,
+  versions: readonly ModelVersion[],
+): Date | null {
+  const variant = route.spec.variants.find((v) => v.name === route.spec.rollout?.candidate);
+  const mv = versions.find((v) => v.metadata.name === variant?.modelVersion);
+  const ready = findCondition(mv?.status?.conditions, "Ready");
+  return ready?.status === "True" ? new Date(ready.lastTransitionTime) : null;
+}
+
 export async function stepRollout(
   route: InferenceRoute,
+  versions: readonly ModelVersion[],
   deps: Pick<InferenceRouteDeps, "analyzer" | "now">,
 ): Promise<RolloutOutcome> {
   const now = deps.now();
+  const readySince = candidateReadySince(route, versions);
   // Without a Prometheus no analysis can ever pass: say so at once, not an interval later.
   const unmeasurable = !deps.analyzer && hasThresholds(route.spec.rollout?.analysis);
-  const measurement =
-    analysisDue(route, now) || unmeasurable ? await measure(route, deps) : undefined;
-  return nextRollout({ route, now, ...(measurement ? { measurement } : {}) });
+  const due = analysisDue(route, now, readySince) || (unmeasurable && readySince !== null);
+  const measurement = due ? await measure(route, deps) : undefined;
+  return nextRollout({
+    route,
+    now,
+    candidateReadySince: readySince,
+    ...(measurement ? { measurement } : {}),
+  });
 }
 
 async function measure(

@@ -32,7 +32,7 @@ export function progressing(route: InferenceRoute, outcome: RolloutOutcome): Con
     case "Paused":
       return c("False", R.Paused, `paused at ${where}${analysis}`);
     default:
-      return running(where, analysis, outcome.analysisError);
+      return running(where, analysis, outcome);
   }
 }
 
@@ -45,7 +45,9 @@ function words(route: InferenceRoute, outcome: RolloutOutcome) {
   return { step, where, analysis: message ? `; last analysis: ${message}` : "" };
 }
 
-function running(where: string, analysis: string, analysisError: string | undefined) {
+function running(where: string, analysis: string, outcome: RolloutOutcome) {
+  const { analysisError, waiting } = outcome;
+  if (waiting) return c("True", R.StepPaused, `holding at ${where}: ${waiting}${analysis}`);
   if (analysisError)
     return c(
       "False",

@@ -83,6 +83,29 @@ describe("nextRollout", () => {
     expect(analysisDue(route, at(30))).toBe(true);
   });
 
+  it("when the candidate's version is not ready, holds the step without an analysis and says why", () => {
+    const route = rolloutRoute();
+    step(route, { now: t0, candidateReadySince: null });
+
+    const held = step(route, { now: at(120), candidateReadySince: null });
+
+    expect(held.state).toMatchObject({ phase: "Progressing", step: 0 });
+    expect(held.waiting).toBe("the candidate's ModelVersion is not ready");
+    expect(analysisDue(route, at(120), null)).toBe(false);
+    expect(route.status?.conditions?.[0]?.message).toContain("holding at step 1 of 3");
+  });
+
+  it("when the candidate became ready after its step began, the step's clock starts then", () => {
+    const route = rolloutRoute();
+    step(route, { now: t0, candidateReadySince: null });
+
+    step(route, { now: at(40), candidateReadySince: at(20) });
+
+    expect(route.status?.rollout?.stepStartTime).toBe(at(20).toISOString());
+    expect(analysisDue(route, at(45), at(20))).toBe(false);
+    expect(analysisDue(route, at(50), at(20))).toBe(true);
+  });
+
   it("when the pause is not over, holds the step and asks to come back when it ends", () => {
     const route = rolloutRoute(false);
     step(route, { now: t0 });

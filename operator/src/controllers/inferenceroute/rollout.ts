@@ -48,6 +48,11 @@ export interface RolloutInput {
   now: Date;
   /** The candidate's measurement, when analysisDue said so and it was taken; an Error when it could not be. */
   measurement?: Measurement | Error;
+  /**
+   * Since when the candidate's ModelVersion is Ready; null while it is not (the step
+   * holds: a version that gets no traffic cannot be judged); undefined when not known.
+   */
+  candidateReadySince?: Date | null;
 }
 
 export interface RolloutOutcome {
@@ -58,6 +63,8 @@ export interface RolloutOutcome {
   requeueAfterMs?: number;
   /** The measurement could not be taken: the step is held. */
   analysisError?: string;
+  /** Why the step holds without an analysis (the candidate is not ready). */
+  waiting?: string;
 }
 
 function rolloutOf(route: InferenceRoute): Rollout {
@@ -88,9 +95,14 @@ export function currentState(route: InferenceRoute, now: Date): RolloutState {
 const TERMINAL: readonly Phase[] = ["Completed", "RolledBack", "Aborted"];
 
 /** Whether the reconciler should measure the candidate before calling nextRollout. */
-export function analysisDue(route: InferenceRoute, now: Date): boolean {
+export function analysisDue(
+  route: InferenceRoute,
+  now: Date,
+  candidateReadySince?: Date | null,
+): boolean {
+  if (candidateReadySince === null) return false;
   const rollout = rolloutOf(route);
-  const state = currentState(route, now);
+  const state = fromCandidateReady(currentState(route, now), candidateReadySince);
   if (TERMINAL.includes(state.phase) || state.phase === "Paused") return false;
   if (flag(route, ABORT_ANNOTATION) || flag(route, PAUSED_ANNOTATION)) return false;
   if (!hasThresholds(rollout.analysis)) return false;
@@ -114,16 +126,35 @@ export function candidateWeightOf(rollout: Rollout, state: RolloutState): number
   return stepWeight(rollout, state.step ?? 0);
 }
 
+/**
+ * A step starts when it began or when the candidate became ready, whichever is later: its
+ * pause and first analysis count from when the candidate could get the step's traffic.
+ */
+function fromCandidateReady(state: RolloutState, readySince: Date | undefined): RolloutState {
+  const started = state.stepStartTime ? Date.parse(state.stepStartTime) : 0;
+  if (!readySince || readySince.getTime() <= started) return state;
+  return { ...state, stepStartTime: readySince.toISOString() };
+}
+
 export function nextRollout(input: RolloutInput): RolloutOutcome {
   const { route, now } = input;
   const rollout = rolloutOf(route);
-  const state = controlled(route, currentState(route, now), now);
+  const ready = input.candidateReadySince;
+  const state = fromCandidateReady(
+    controlled(route, currentState(route, now), now),
+    ready ?? undefined,
+  );
   const outcome = (s: RolloutState, extra: Partial<RolloutOutcome> = {}): RolloutOutcome => ({
     state: s,
     candidateWeight: candidateWeightOf(rollout, s),
     ...extra,
   });
   if (state.phase !== "Progressing") return outcome(state);
+  if (ready === null)
+    return outcome(state, {
+      waiting: "the candidate's ModelVersion is not ready",
+      requeueAfterMs: intervalMs(rollout),
+    });
   if (input.measurement instanceof Error)
     return outcome(state, {
       analysisError: input.measurement.message,

@@ -29,6 +29,13 @@ export const DEFAULT_RESOURCES: Record<ModelVersion["spec"]["runtime"], V1Resour
   llm: { requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "6Gi" } },
 };
 
+/**
+ * How long a serving pod must have been ready before it counts: the time kube-proxy gets
+ * to write the Service's rules (a second or two on a loaded node) before the first route
+ * sends traffic there.
+ */
+export const SERVING_MIN_READY_SECONDS = 5;
+
 const probe = (path: string, periodSeconds: number, failureThreshold: number): V1Probe => ({
   httpGet: { path, port: "http" },
   periodSeconds,
@@ -71,6 +78,8 @@ function deployment(mv: ModelVersion, metadata: V1ObjectMeta, images: ServingIma
     metadata,
     spec: {
       replicas: mv.spec.serving?.replicas ?? 1,
+      // The version is Ready (and gets traffic) only after this: see replicaCounts in status.ts.
+      minReadySeconds: SERVING_MIN_READY_SECONDS,
       selector: { matchLabels: servingSelector(mv.metadata.name) },
       template: {
         metadata: {

@@ -45,19 +45,27 @@ describe("reconcileModelVersion", () => {
     });
   });
 
-  it("when its pods are ready, reports Ready with the count", async () => {
+  it.each([
+    ["ready but not yet for minReadySeconds", "False", { readyReplicas: 1 }, 0],
+    [
+      "available (ready for minReadySeconds)",
+      "True",
+      { readyReplicas: 1, availableReplicas: 1 },
+      1,
+    ],
+  ])("when its pods are %s, reports Ready=%s with the count", async (_, ready, status, count) => {
     const client = new FakeClient()
       .seed(makeModelVersion("arxiv-v3", "ml"))
       .seed(makeRoute("arxiv", "ml"));
     await reconcile(client, "arxiv-v3");
     client.update(Kinds.Deployment, key("arxiv-v3-serving"), (d) => {
-      (d as V1Deployment).status = { readyReplicas: 1 };
+      (d as V1Deployment).status = status;
     });
 
     const mv = await reconcile(client, "arxiv-v3");
 
-    expect(mv?.status?.readyReplicas).toBe(1);
-    expect(mv?.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+    expect(mv?.status?.readyReplicas).toBe(count);
+    expect(mv?.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe(ready);
   });
 
   it("when the fetch finds a digest mismatch, says ArtifactVerified=False and warns", async () => {

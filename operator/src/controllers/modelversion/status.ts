@@ -44,7 +44,7 @@ function serving(observed: Observed): Partial<ModelVersionStatus> {
   return {
     endpoint: servingEndpoint(mv.metadata.name, mv.metadata.namespace ?? "default"),
     replicas: deployment?.spec?.replicas ?? 0,
-    readyReplicas: deployment?.status?.readyReplicas ?? 0,
+    readyReplicas: deployment?.status?.availableReplicas ?? 0,
   };
 }
 
@@ -92,6 +92,11 @@ function ready(observed: Observed): ConditionInput {
     : cond(C.Ready, "False", R.ReplicasNotReady, counted);
 }
 
+/**
+ * Wanted and available replicas. Available, not just ready: a pod counts once it has been
+ * ready for the Deployment's minReadySeconds, by when kube-proxy has wired the version's
+ * Service to it, so a route that sends it traffic then is not refused.
+ */
 function replicaCounts(deployment: V1Deployment | undefined): [number, number] {
-  return [deployment?.spec?.replicas ?? 0, deployment?.status?.readyReplicas ?? 0];
+  return [deployment?.spec?.replicas ?? 0, deployment?.status?.availableReplicas ?? 0];
 }

@@ -12,6 +12,8 @@ export interface FetchedFolder {
   digest: string;
   /** The folder was already there with the expected digest; nothing was fetched. */
   reused: boolean;
+  /** No digest was asked for: `digest` is what the bytes have, not what was checked. */
+  unchecked?: true;
 }
 
 async function digestIfComplete(dir: string): Promise<string | undefined> {
@@ -35,21 +37,22 @@ async function fill(uri: string, staging: string): Promise<void> {
 /** Fetches the folder at `uri` (http(s)://, file:// or a path) into `dest`, checking `digest`. */
 export async function fetchModelFolder(
   uri: string,
-  digest: string,
+  digest: string | undefined,
   dest: string,
 ): Promise<FetchedFolder> {
-  if ((await digestIfComplete(dest)) === digest) return { dest, digest, reused: true };
+  if (digest !== undefined && (await digestIfComplete(dest)) === digest)
+    return { dest, digest, reused: true };
   await mkdir(dirname(dest), { recursive: true });
   const staging = await mkdtemp(join(dirname(dest), `.${basename(dest)}.partial-`));
   try {
     await fill(uri, staging);
     const actual = await folderDigest(staging);
-    if (actual !== digest) {
+    if (digest !== undefined && actual !== digest) {
       throw new DigestMismatch(`digest mismatch for ${uri}: expected ${digest}, got ${actual}`);
     }
     await rm(dest, { recursive: true, force: true });
     await rename(staging, dest);
-    return { dest, digest, reused: false };
+    return { dest, digest: actual, reused: false, ...(digest ? {} : { unchecked: true }) };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
