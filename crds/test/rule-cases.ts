@@ -42,6 +42,12 @@ export const rejected: RejectRow[] = [
     wantMessage: "metadata.name: Too long: may not be more than 52 bytes",
   },
   {
+    name: "a route name starting with a digit (its Service's name would be invalid)",
+    kind: "InferenceRoute",
+    change: (m) => (m.metadata.name = "9-arxiv"),
+    wantMessage: 'metadata.name: Invalid value: "9-arxiv"',
+  },
+  {
     name: "a credentials Secret name with capitals",
     kind: "FineTuneJob",
     change: (m) => (m.spec.output.credentialsSecret = "Model-Store"),

@@ -75,13 +75,13 @@ export async function sendRequests(
 }
 
 /**
- * Polls with single requests until one is answered: a route's Service refuses for a moment
- * after its router became ready, until kube-proxy has written the Service's rules.
+ * Polls until a few requests in a row are answered: a route's Service refuses for a
+ * moment after its router became Ready, until kube-proxy has written the Service's rules.
  */
 export async function untilServing(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const tally = await sendRequests(url, 1, { concurrency: 1 });
+    const tally = await sendRequests(url, 3, { concurrency: 1 });
     if (tally.failures.length === 0) return;
     if (Date.now() > deadline)
       throw new Error(`${url} still fails after ${timeoutMs} ms: ${tally.failures.join("; ")}`);

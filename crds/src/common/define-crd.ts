@@ -3,7 +3,7 @@
 // API server enforces and the checks our code runs can never drift apart.
 import type { TSchema } from "@sinclair/typebox";
 import type { CelRule } from "./schema.js";
-import { DNS_LABEL_PATTERN } from "./schema.js";
+import { DNS_1035_LABEL_PATTERN, DNS_LABEL_PATTERN } from "./schema.js";
 
 export const GROUP = "kubetune.io";
 export const CATEGORY = "kubetune";
@@ -109,6 +109,8 @@ export interface CrdDefinition {
   description: string;
   /** Longest metadata.name allowed, so derived child names stay within 63 characters. */
   nameMaxLength: number;
+  /** The name becomes (part of) a Service's name, which must start with a letter. */
+  nameIsServiceName?: true;
   versions: [VersionDefinition];
 }
 
@@ -203,7 +205,11 @@ function rootSchema(def: CrdDefinition, version: VersionDefinition): JsonSchema 
       metadata: {
         type: "object",
         properties: {
-          name: { type: "string", maxLength: def.nameMaxLength, pattern: DNS_LABEL_PATTERN },
+          name: {
+            type: "string",
+            maxLength: def.nameMaxLength,
+            pattern: def.nameIsServiceName ? DNS_1035_LABEL_PATTERN : DNS_LABEL_PATTERN,
+          },
         },
       },
       spec: toPlainSchema(version.spec, "spec"),

@@ -40,6 +40,8 @@ export function BoundedString(maxLength: number, options: Described & { minLengt
 
 /** DNS-1123 label: the shape of every Kubernetes object name kubetune derives other names from. */
 export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/** An RFC 1035 label: what a Service name must be (a letter first). */
+export const DNS_1035_LABEL_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 
 /** Name of an object in the same namespace (e.g. a ModelVersion). */
 export function ObjectName(options: Described) {

@@ -44,6 +44,7 @@ export const inferenceRouteCrd = defineCrd({
   description:
     "InferenceRoute splits a model's traffic between ModelVersions with weights, stickiness, overrides and mirroring, cascades low-confidence encoder answers to an LLM, and rolls candidates out step by step with automatic rollback.",
   nameMaxLength: 52,
+  nameIsServiceName: true,
   versions: [
     {
       name: "v1alpha1",

@@ -35,6 +35,7 @@ export const modelVersionCrd = defineCrd({
   description:
     "ModelVersion registers one immutable model artifact (an ONNX encoder or a GGUF LLM, optionally with a LoRA adapter) as a version of a model, with its lineage, metrics and stage; it is served while an InferenceRoute uses it.",
   nameMaxLength: 52,
+  nameIsServiceName: true,
   versions: [
     {
       name: "v1alpha1",

@@ -118,7 +118,7 @@ export function routerDeployment(route: InferenceRoute, settings: RouterSettings
                 limits: { memory: "256Mi" },
               },
               // Ready once a valid table is in force (the router answers 503 before).
-              readinessProbe: probe("/v2/health/ready", 2),
+              readinessProbe: probe("/v2/health/ready", 1),
               livenessProbe: probe("/v2/health/live", 10),
               // The whole directory, not a subPath: a ConfigMap update swaps a symlink there.
               volumeMounts: [{ name: "routing-table", mountPath: TABLE_DIR, readOnly: true }],

@@ -14,9 +14,12 @@ import { podProxyRequest } from "../../runtime/pod-proxy.js";
 import { ROUTER_PORT, routerSelector } from "./names.js";
 import { tableJson } from "./table.js";
 import type { Applied, TableDelivery } from "./verify.js";
-import { errorInAnswer, generationInRoutes, lowestGeneration } from "./verify.js";
+import { appliedForCallers, errorInAnswer, generationInRoutes } from "./verify.js";
 
 const PUSH_TIMEOUT_MS = 5_000;
+
+const isReady = (pod: V1Pod) =>
+  (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 
 const isRunning = (pod: V1Pod) =>
   !pod.metadata?.deletionTimestamp &&
@@ -47,12 +50,14 @@ export class PodProxyDelivery implements TableDelivery {
       .map(([k, v]) => `${k}=${v}`)
       .join(",");
     const pods = (await this.core.listNamespacedPod({ namespace, labelSelector })).items;
+    const running = pods.filter(isRunning);
     const answers = await Promise.all(
-      pods
-        .filter(isRunning)
-        .map((pod) => this.bringUp({ pod: pod.metadata?.name ?? "", namespace, table, token })),
+      running.map((pod) =>
+        this.bringUp({ pod: pod.metadata?.name ?? "", namespace, table, token }),
+      ),
     );
-    return lowestGeneration(answers);
+    const unready = running.find((pod) => !isReady(pod))?.metadata?.name;
+    return appliedForCallers(answers, unready);
   }
 
   /** The generation the pod serves after a push if it was behind; a string says why not. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyRetryMs } from "./status.js";
-import { generationInRoutes, lowestGeneration } from "./verify.js";
+import { appliedForCallers, generationInRoutes, lowestGeneration } from "./verify.js";
 
 describe("generationInRoutes", () => {
   it.each([
@@ -48,5 +48,18 @@ describe("verifyRetryMs", () => {
     ["ten minutes ago", "2026-11-22T03:00:00.000Z", 30_000],
   ])("when the table has been unconfirmed since %s, asks again after %i ms", (_s, since, want) => {
     expect(verifyRetryMs(status(since), now)).toBe(want);
+  });
+});
+
+describe("appliedForCallers", () => {
+  it("when every router took the table but one pod is not Ready yet, the table is not applied for callers", () => {
+    expect(appliedForCallers([3, 3], "arxiv-router-b")).toEqual({
+      error:
+        "router pod arxiv-router-b serves generation 3 but is not Ready yet, so its Service does not send it traffic",
+    });
+    expect(appliedForCallers([3, 3], undefined)).toEqual({ generation: 3 });
+    expect(appliedForCallers([3, "router pod x did not answer"], "x")).toEqual({
+      error: "router pod x did not answer",
+    });
   });
 });

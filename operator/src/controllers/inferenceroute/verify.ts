@@ -42,3 +42,19 @@ export function lowestGeneration(answers: readonly (number | string)[]): Applied
   if (failed !== undefined) return { error: failed };
   return { generation: Math.min(...(answers as number[])) };
 }
+
+/**
+ * The routers' answers, and a router pod that is not Ready (if any). A router that took
+ * the table serves the route only once its pod is Ready, so its Service sends it traffic:
+ * until then the table is not applied for the route's callers.
+ */
+export function appliedForCallers(
+  answers: readonly (number | string)[],
+  unreadyPod: string | undefined,
+): Applied {
+  const applied = lowestGeneration(answers);
+  if ("error" in applied || unreadyPod === undefined) return applied;
+  return {
+    error: `router pod ${unreadyPod} serves generation ${applied.generation} but is not Ready yet, so its Service does not send it traffic`,
+  };
+}
