@@ -37,6 +37,7 @@ export const FineTuneJobReasons = {
   DeadlineExceeded: "DeadlineExceeded",
   BackoffLimitExceeded: "BackoffLimitExceeded",
   ImagePullFailure: "ImagePullFailure",
+  ContainerConfigError: "ContainerConfigError",
   // The trainer's own failures, by exit code (contracts/trainer.ts TRAINER_EXIT_REASONS).
   InvalidInput: "InvalidInput",
   InvalidDataset: "InvalidDataset",

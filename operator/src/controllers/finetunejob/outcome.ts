@@ -27,17 +27,28 @@ export function scheduledNode(pods: readonly V1Pod[]): string | undefined {
 }
 
 const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName"]);
+// The kubelet cannot build the container: a missing Secret or ConfigMap key, above all
+// the output's credentialsSecret. The pod waits for ever; the run must say why.
+const CONFIG_REASONS = new Set(["CreateContainerConfigError", "CreateContainerError"]);
 
-export function imagePullFailure(pods: readonly V1Pod[]): Verdict | undefined {
+/** Why the trainer container cannot start (an image it cannot pull, a config it cannot build). */
+export function stuckTrainer(pods: readonly V1Pod[]): Verdict | undefined {
   const statuses = newest(pods)?.status?.containerStatuses ?? [];
-  const stuck = statuses.find((s) => IMAGE_PULL_REASONS.has(s.state?.waiting?.reason ?? ""));
-  const waiting = stuck?.state?.waiting;
-  if (!stuck || !waiting) return undefined;
-  const detail = waiting.message ?? waiting.reason ?? "";
-  return {
-    reason: FineTuneJobReasons.ImagePullFailure,
-    message: `the trainer image ${stuck.image} cannot be pulled: ${detail}`,
-  };
+  for (const status of statuses) {
+    const waiting = status.state?.waiting;
+    const detail = waiting?.message ?? waiting?.reason ?? "";
+    if (IMAGE_PULL_REASONS.has(waiting?.reason ?? ""))
+      return {
+        reason: FineTuneJobReasons.ImagePullFailure,
+        message: `the trainer image ${status.image} cannot be pulled: ${detail}`,
+      };
+    if (CONFIG_REASONS.has(waiting?.reason ?? ""))
+      return {
+        reason: FineTuneJobReasons.ContainerConfigError,
+        message: `the training container cannot be created: ${detail}`,
+      };
+  }
+  return undefined;
 }
 
 /** Maps a failed Job to a stable reason; OOM kills become GPUOutOfMemory with advice. */

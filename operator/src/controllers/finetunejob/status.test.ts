@@ -234,6 +234,33 @@ describe("computeStatus", () => {
       },
     },
     {
+      name: "a trainer whose credentials Secret does not exist",
+      observed: {
+        job: job(),
+        pods: [
+          pod(
+            {
+              phase: "Pending",
+              containerStatuses: [
+                trainerStatus({
+                  waiting: {
+                    reason: "CreateContainerConfigError",
+                    message: 'secret "model-store" not found',
+                  },
+                }),
+              ],
+            },
+            "t4-xlarge-0",
+          ),
+        ],
+      },
+      want: {
+        Running: "False/ContainerConfigError",
+        Ready: "False/ContainerConfigError",
+        Failed: undefined,
+      },
+    },
+    {
       name: "a finished run registered as a ModelVersion",
       observed: {
         job: job([{ type: "Complete" }], { completionTime: now }),

@@ -7,13 +7,7 @@ import { FineTuneJobConditions as C, FineTuneJobReasons as R } from "@kubetune/a
 import type { ConditionInput } from "../../runtime/conditions.js";
 import { findCondition, setCondition } from "../../runtime/conditions.js";
 import type { Verdict } from "./outcome.js";
-import {
-  failure,
-  imagePullFailure,
-  jobCondition,
-  scheduledNode,
-  unschedulable,
-} from "./outcome.js";
+import { failure, stuckTrainer, jobCondition, scheduledNode, unschedulable } from "./outcome.js";
 import type { Placement } from "./placement.js";
 
 export interface Observed {
@@ -159,8 +153,8 @@ function succeededPhase(observed: Observed): Phase | undefined {
 function runPhase(observed: Observed): Phase {
   const finished = failedPhase(observed) ?? succeededPhase(observed);
   if (finished) return finished;
-  const pulling = imagePullFailure(observed.pods);
-  if (pulling) return { condition: cond(C.Running, "False", pulling.reason, pulling.message) };
+  const stuck = stuckTrainer(observed.pods);
+  if (stuck) return { condition: cond(C.Running, "False", stuck.reason, stuck.message) };
   if (observed.pods.some((p) => p.status?.phase === "Running")) {
     return { condition: cond(C.Running, "True", R.Training, progressMessage(observed.progress)) };
   }
