@@ -31,22 +31,28 @@ const IMAGE_PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "Invalid
 // the output's credentialsSecret. The pod waits for ever; the run must say why.
 const CONFIG_REASONS = new Set(["CreateContainerConfigError", "CreateContainerError"]);
 
+/** What a waiting container's reason means for the run, if it means it cannot start. */
+function stuckVerdict(image: string, reason: string, detail: string): Verdict | undefined {
+  if (IMAGE_PULL_REASONS.has(reason))
+    return {
+      reason: FineTuneJobReasons.ImagePullFailure,
+      message: `the trainer image ${image} cannot be pulled: ${detail}`,
+    };
+  if (CONFIG_REASONS.has(reason))
+    return {
+      reason: FineTuneJobReasons.ContainerConfigError,
+      message: `the training container cannot be created: ${detail}`,
+    };
+  return undefined;
+}
+
 /** Why the trainer container cannot start (an image it cannot pull, a config it cannot build). */
 export function stuckTrainer(pods: readonly V1Pod[]): Verdict | undefined {
-  const statuses = newest(pods)?.status?.containerStatuses ?? [];
-  for (const status of statuses) {
+  for (const status of newest(pods)?.status?.containerStatuses ?? []) {
     const waiting = status.state?.waiting;
-    const detail = waiting?.message ?? waiting?.reason ?? "";
-    if (IMAGE_PULL_REASONS.has(waiting?.reason ?? ""))
-      return {
-        reason: FineTuneJobReasons.ImagePullFailure,
-        message: `the trainer image ${status.image} cannot be pulled: ${detail}`,
-      };
-    if (CONFIG_REASONS.has(waiting?.reason ?? ""))
-      return {
-        reason: FineTuneJobReasons.ContainerConfigError,
-        message: `the training container cannot be created: ${detail}`,
-      };
+    if (!waiting?.reason) continue;
+    const verdict = stuckVerdict(status.image, waiting.reason, waiting.message ?? waiting.reason);
+    if (verdict) return verdict;
   }
   return undefined;
 }

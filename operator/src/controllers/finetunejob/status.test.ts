@@ -44,6 +44,17 @@ function pod(status: NonNullable<V1Pod["status"]>, nodeName?: string): V1Pod {
 
 const running = pod({ phase: "Running" }, "t4-xlarge-0");
 
+/** A placed trainer pod whose container waits for the given reason. */
+function waitingTrainer(reason: string, message: string, image?: string): V1Pod {
+  return pod(
+    {
+      phase: "Pending",
+      containerStatuses: [trainerStatus({ waiting: { reason, message } }, image)],
+    },
+    "t4-xlarge-0",
+  );
+}
+
 function observe(overrides: Partial<Observed>): FineTuneJobStatus {
   return computeStatus({
     ftj: makeFineTuneJob().obj(),
@@ -212,20 +223,7 @@ describe("computeStatus", () => {
       name: "a trainer image that cannot be pulled",
       observed: {
         job: job(),
-        pods: [
-          pod(
-            {
-              phase: "Pending",
-              containerStatuses: [
-                trainerStatus(
-                  { waiting: { reason: "ImagePullBackOff", message: "not found" } },
-                  "bad/image",
-                ),
-              ],
-            },
-            "t4-xlarge-0",
-          ),
-        ],
+        pods: [waitingTrainer("ImagePullBackOff", "not found", "bad/image")],
       },
       want: {
         Running: "False/ImagePullFailure",
@@ -237,22 +235,7 @@ describe("computeStatus", () => {
       name: "a trainer whose credentials Secret does not exist",
       observed: {
         job: job(),
-        pods: [
-          pod(
-            {
-              phase: "Pending",
-              containerStatuses: [
-                trainerStatus({
-                  waiting: {
-                    reason: "CreateContainerConfigError",
-                    message: 'secret "model-store" not found',
-                  },
-                }),
-              ],
-            },
-            "t4-xlarge-0",
-          ),
-        ],
+        pods: [waitingTrainer("CreateContainerConfigError", 'secret "model-store" not found')],
       },
       want: {
         Running: "False/ContainerConfigError",
