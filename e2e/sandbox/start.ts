@@ -74,7 +74,7 @@ async function clusterToUse(): Promise<Sandbox> {
   return { kubeconfig: state.kubeconfig, ...(socket ? { containerdSocket: socket } : {}) };
 }
 
-/** The serving images, when built: without them serving pods wait in ErrImageNeverPull. */
+/** The serving images, when built: without them serving pods cannot pull theirs (ErrImagePull). */
 async function importServingImages(socket: string): Promise<void> {
   let archives: string[];
   try {
