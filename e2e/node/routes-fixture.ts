@@ -5,8 +5,6 @@
 // test prints it.
 import { appendFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
 import { builtImage } from "../../images/src/metadata.js";
@@ -83,33 +81,6 @@ function startOperator(kc: KubeConfig, namespace: string, prometheusUrl: string)
   return manager;
 }
 
-/**
- * Deletes the namespace and waits until it is gone, so the next suite does not start
- * while this one's pods and Services are still being torn down around it.
- */
-async function removeAndWait(
-  kc: KubeConfig,
-  namespace: { name: string; remove: () => Promise<void> },
-): Promise<void> {
-  await namespace.remove();
-  const core = kc.makeApiClient(CoreV1Api);
-  const deadline = Date.now() + NAMESPACE_GONE_MS;
-  while (Date.now() < deadline) {
-    const gone = await core.readNamespace({ name: namespace.name }).then(
-      () => false,
-      () => true,
-    );
-    if (gone) return;
-    await sleep(1_000);
-  }
-  throw new Error(
-    `namespace ${namespace.name} still exists ${NAMESPACE_GONE_MS} ms after deletion`,
-  );
-}
-
-/** Serving pods drain in a few seconds; the routers' grace period is 30 s. */
-const NAMESPACE_GONE_MS = 120_000;
-
 export async function routesFixture(prefix: string): Promise<RoutesFixture> {
   const kc = loadKubeConfig(inject("kubeconfig"));
   const socket = inject("containerdSocket");
@@ -121,7 +92,7 @@ export async function routesFixture(prefix: string): Promise<RoutesFixture> {
   );
   const artifacts = await projectArtifacts();
   const namespace = await createNamespace(kc, prefix);
-  const stops: (() => Promise<void>)[] = [() => removeAndWait(kc, namespace)];
+  const stops: (() => Promise<void>)[] = [namespace.remove];
   try {
     const prometheus = await startPrometheus(kc, namespace.name);
     stops.unshift(() => prometheus.stop());

@@ -1,5 +1,6 @@
 // Small helpers the suites share: a client for the test cluster, throwaway namespaces,
 // and the message of a rejected API request.
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   ApiException,
   CoreV1Api,
@@ -26,12 +27,29 @@ export async function createNamespace(
   });
   const name = created.metadata?.name;
   if (!name) throw new Error("the API server returned a namespace without a name");
-  return {
-    name,
-    remove: async () => {
-      await core.deleteNamespace({ name });
-    },
-  };
+  return { name, remove: () => deleteNamespaceAndWait(core, name) };
+}
+
+/** Deleting a suite's namespace takes its pods' grace periods (the routers' is 30 s). */
+const NAMESPACE_GONE_MS = 120_000;
+
+/**
+ * Deletes the namespace and waits until it is gone, so the next suite never runs beside
+ * this one's terminating pods and Services: a released ClusterIP can be handed to the
+ * next suite's Service while kube-proxy still routes it to the old endpoints.
+ */
+async function deleteNamespaceAndWait(core: CoreV1Api, name: string): Promise<void> {
+  await core.deleteNamespace({ name });
+  const deadline = Date.now() + NAMESPACE_GONE_MS;
+  while (Date.now() < deadline) {
+    const gone = await core.readNamespace({ name }).then(
+      () => false,
+      () => true,
+    );
+    if (gone) return;
+    await sleep(1_000);
+  }
+  throw new Error(`namespace ${name} still exists ${NAMESPACE_GONE_MS} ms after deletion`);
 }
 
 /** The Status message of a failed request (what kubectl would print after "Error from server"). */
