@@ -7,13 +7,13 @@
 // listens on loopback, keeps its data in a temporary directory and is stopped by its PID.
 import { spawn } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
 import { stringify } from "yaml";
+import { freePort } from "../cluster/src/ports.js";
 
 export const PROMETHEUS_INSTALL_HINT = "apt-get install -y prometheus";
 /** Seconds between scrapes and between discoveries: a failing candidate shows within seconds. */
@@ -92,19 +92,6 @@ function discoverPods(kc: KubeConfig, namespace: string, file: string): () => Pr
     state.running = false;
     await loop;
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
 
 export async function startPrometheus(
